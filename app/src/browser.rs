@@ -1,0 +1,117 @@
+//! Browser glue: the service worker, the language cookie, connectivity, files.
+//! Compiled on every target but only ever called from the browser (effects and event
+//! handlers, which never run on the server).
+
+use crate::i18n::{I18n, Lang, LANG_COOKIE};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// A page the service worker kept from before a language change still carries the old
+/// texts: hydrate with them, then switch to the remembered language.
+pub fn reconcile_lang(i18n: I18n) {
+    if let Some(saved) = cookie_lang() {
+        if saved != i18n.lang.get_untracked() {
+            i18n.set(saved);
+        }
+    }
+}
+
+/// Registers `/sw.js`, which keeps the shell for offline starts.
+pub fn register_service_worker() {
+    if let Some(w) = web_sys::window() {
+        let sw = w.navigator().service_worker();
+        let _ = sw.register("/sw.js");
+    }
+}
+
+fn html_document() -> Option<web_sys::HtmlDocument> {
+    web_sys::window()?
+        .document()?
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()
+}
+
+/// The `lang` of the page as the server rendered it.
+pub fn document_lang() -> Option<Lang> {
+    let el = web_sys::window()?.document()?.document_element()?;
+    Lang::from_tag(&el.get_attribute("lang")?)
+}
+
+fn cookie_lang() -> Option<Lang> {
+    let cookies = html_document()?.cookie().ok()?;
+    crate::cookies::find(&cookies, LANG_COOKIE).and_then(Lang::from_tag)
+}
+
+/// Remembers the estate to work in and reloads the screen for it.
+pub fn choose_estate(estate_id: &str) {
+    if let Some(doc) = html_document() {
+        let _ = doc.set_cookie(&format!(
+            "{}={estate_id}; Path=/; Max-Age=31536000; SameSite=Lax",
+            crate::cookies::ESTATE_COOKIE
+        ));
+    }
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// Remembers the language for a year and marks the page with it.
+pub fn remember_lang(lang: Lang) {
+    if let Some(doc) = html_document() {
+        let _ = doc.set_cookie(&format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.code()
+        ));
+        if let Some(el) = doc.document_element() {
+            let _ = el.set_attribute("lang", lang.code());
+        }
+    }
+}
+
+/// Keeps `online` equal to the browser's connectivity.
+pub fn watch_online(online: RwSignal<bool>) {
+    if let Some(w) = web_sys::window() {
+        online.set(w.navigator().on_line());
+    }
+    let on = window_event_listener(leptos::ev::online, move |_| online.set(true));
+    let off = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+    on_cleanup(move || {
+        on.remove();
+        off.remove();
+    });
+}
+
+/// Asks the service worker to forget cached pages: they hold the signed-in person's data.
+pub fn forget_cached_pages() {
+    if let Some(ctrl) = web_sys::window().and_then(|w| w.navigator().service_worker().controller())
+    {
+        let _ = ctrl.post_message(&wasm_bindgen::JsValue::from_str("forget-pages"));
+    }
+}
+
+/// A full page load of `path`, so the server renders it afresh for the new session.
+pub fn load_page(path: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(path);
+    }
+}
+
+/// The text of the file chosen in a file input, if any.
+pub async fn chosen_file_text(input: &web_sys::HtmlInputElement) -> Option<String> {
+    let file = input.files()?.get(0)?;
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()?;
+    text.as_string()
+}
+
+/// Sets `window.__propdesk_hydrated`, which browser tests wait for.
+pub fn mark_hydrated() {
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(
+            &w,
+            &"__propdesk_hydrated".into(),
+            &wasm_bindgen::JsValue::TRUE,
+        );
+    }
+}

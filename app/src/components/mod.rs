@@ -1,0 +1,6 @@
+//! Pieces every screen uses: the layout, the role guard, error and status display.
+
+pub mod feedback;
+pub mod guard;
+pub mod layout;
+pub mod sync_status;

@@ -1,0 +1,8 @@
+//! One module per screen.
+
+pub mod account;
+pub mod admin;
+pub mod estate;
+pub mod home;
+pub mod login;
+pub mod not_found;

@@ -1,0 +1,73 @@
+//! The HTML document and the route table.
+
+use crate::components::layout::AppLayout;
+use crate::i18n::{initial_lang, I18n};
+use crate::pages::{account, admin, estate, home, login, not_found::NotFound};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The whole HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The app: translation layer, head tags and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = I18n {
+        lang: RwSignal::new(initial_lang()),
+    };
+    provide_context(i18n);
+    // Effects run only in the browser, after hydration.
+    Effect::new(move |_| crate::browser::reconcile_lang(i18n));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/propdesk.css"/>
+        <Link rel="manifest" href="/manifest.webmanifest"/>
+        <Link rel="icon" href="/icons/icon.svg"/>
+        <Meta name="theme-color" content="#0f5c4c"/>
+        <Title text=move || i18n.t("app.name")/>
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/login") view=login::LoginPage/>
+                // Async: the server waits for the session and the screen's data before answering,
+                // so redirects and 403s carry real status codes, and the page the service
+                // worker keeps for offline use is complete.
+                <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=home::RootRedirect/>
+                    <Route path=path!("/desk") view=home::StaffHome/>
+                    <Route path=path!("/supervisor") view=home::StaffHome/>
+                    <Route path=path!("/tech") view=home::StaffHome/>
+                    <Route path=path!("/patrol") view=home::StaffHome/>
+                    <Route path=path!("/cashier") view=home::StaffHome/>
+                    <Route path=path!("/admin") view=home::StaffHome/>
+                    <Route path=path!("/resident") view=home::ResidentHome/>
+                    <Route path=path!("/estate") view=estate::EstatePage/>
+                    <Route path=path!("/estate/units") view=estate::UnitsPage/>
+                    <Route path=path!("/estate/residents") view=estate::ResidentsPage/>
+                    <Route path=path!("/estate/import") view=estate::ImportPage/>
+                    <Route path=path!("/admin/staff") view=admin::StaffPage/>
+                    <Route path=path!("/account") view=account::AccountPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

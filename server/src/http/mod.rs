@@ -1,0 +1,87 @@
+//! The HTTP surface: SSR pages, server functions, `/api/v1`, health checks.
+
+mod api;
+mod health;
+mod json;
+mod offline;
+
+use app::ssr::caller::{caller_from_headers, PageUser};
+use app::ssr::Store;
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_http::trace::TraceLayer;
+
+/// The largest request body outside the blob routes: a CSV import travels in one.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub store: Store,
+    pub leptos_options: LeptosOptions,
+    pub secure_cookies: bool,
+}
+
+/// The whole router of a server.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let store = state.store.clone();
+    let options = state.leptos_options.clone();
+    // The pages, with the session resolved once before each renders.
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(store.clone()),
+            move || shell(options.clone()),
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            resolve_page_user,
+        ));
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/offline.html", get(offline::offline_page))
+        .nest("/api/v1", api::router())
+        .route("/api/fn/{*name}", any(server_fn_handler))
+        .merge(pages)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn resolve_page_user(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
+    let user = caller_from_headers(&state.store, req.headers())
+        .await
+        .map(|c| c.map(|c| c.user));
+    req.extensions_mut().insert(PageUser(user));
+    next.run(req).await
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    let store = state.store.clone();
+    let policy = app::ssr::auth::CookiePolicy {
+        secure: state.secure_cookies,
+    };
+    handle_server_fns_with_context(
+        move || {
+            provide_context(store.clone());
+            provide_context(policy);
+        },
+        req,
+    )
+    .await
+}
