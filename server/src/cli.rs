@@ -125,6 +125,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 store.clone(),
                 options,
                 settings.secure_cookies,
+                &settings.data_dir,
             )
             .await?;
             let addr = server.local_addr()?;

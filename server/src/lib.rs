@@ -1,6 +1,7 @@
 //! The propdesk server: configuration, the HTTP surface, demo data and the CLI commands.
 //! `main.rs` only parses arguments and calls into here, so tests start the same server.
 
+pub mod blobs;
 pub mod cli;
 pub mod http;
 pub mod seed;
@@ -25,12 +26,15 @@ impl Server {
         store: Store,
         leptos_options: LeptosOptions,
         secure_cookies: bool,
+        data_dir: &std::path::Path,
     ) -> std::io::Result<Self> {
+        let blobs = blobs::BlobDir::open(data_dir)?;
         let listener = TcpListener::bind(addr).await?;
         let router = http::router(http::AppState {
             store,
             leptos_options,
             secure_cookies,
+            blobs,
         });
         Ok(Server { listener, router })
     }

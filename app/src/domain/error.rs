@@ -25,6 +25,8 @@ pub enum AppError {
     /// The request itself is unreadable: not JSON, wrong content type.
     #[error("malformed request: {message}")]
     Malformed { message: String },
+    #[error("unsupported file type: {message}")]
+    UnsupportedType { message: String },
     #[error("request body is larger than {limit_bytes} bytes")]
     TooLarge { limit_bytes: u64 },
     #[error("too many failed sign-ins; try again in {retry_after_secs} s")]
@@ -63,6 +65,7 @@ impl AppError {
             AppError::Conflict { .. } => "conflict",
             AppError::Malformed { .. } => "malformed",
             AppError::TooLarge { .. } => "too_large",
+            AppError::UnsupportedType { .. } => "unsupported_type",
             AppError::Throttled { .. } => "throttled",
             AppError::Internal => "internal",
             AppError::Network { .. } => "network",
@@ -79,6 +82,7 @@ impl AppError {
             AppError::Conflict { .. } => 409,
             AppError::Malformed { .. } => 400,
             AppError::TooLarge { .. } => 413,
+            AppError::UnsupportedType { .. } => 415,
             AppError::Throttled { .. } => 429,
             AppError::Internal => 500,
             AppError::Network { .. } => 503,
@@ -97,6 +101,7 @@ impl AppError {
             AppError::Conflict { .. } => "error.conflict",
             AppError::Malformed { .. } => "error.malformed",
             AppError::TooLarge { .. } => "error.too_large",
+            AppError::UnsupportedType { .. } => "error.unsupported_type",
             AppError::Throttled { .. } => "error.throttled",
             AppError::Internal => "error.internal",
             AppError::Network { .. } => "error.network",

@@ -1,8 +1,11 @@
 //! Domain types shared by the browser and the server.
 
+pub mod blobs;
+pub mod cases;
 pub mod error;
 pub mod estate;
 pub mod import;
+pub mod ops;
 pub mod resident;
 pub mod role;
 pub mod sync;

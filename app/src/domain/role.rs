@@ -91,6 +91,11 @@ impl Role {
         matches!(self, Role::Supervisor | Role::Manager | Role::Admin)
     }
 
+    /// Read the sync health of the estate: rejected mutations and devices' seq gaps.
+    pub fn can_see_sync_health(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Manager | Role::Admin)
+    }
+
     /// The path of this role's home screen.
     pub fn home_path(self) -> &'static str {
         match self {

@@ -4,6 +4,7 @@ mod api;
 mod health;
 mod json;
 mod offline;
+mod sync;
 
 use app::ssr::caller::{caller_from_headers, PageUser};
 use app::ssr::Store;
@@ -27,6 +28,7 @@ pub struct AppState {
     pub store: Store,
     pub leptos_options: LeptosOptions,
     pub secure_cookies: bool,
+    pub blobs: crate::blobs::BlobDir,
 }
 
 /// The whole router of a server.
@@ -50,7 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/offline.html", get(offline::offline_page))
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router().merge(sync::router()))
         .route("/api/fn/{*name}", any(server_fn_handler))
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -100,6 +100,7 @@ impl TestApp {
             store.clone(),
             options,
             false,
+            dir.path(),
         )
         .await
         .expect("bind");

@@ -7,4 +7,7 @@ mod backup;
 mod cli;
 mod helpers;
 mod import;
+mod kill;
 mod roles;
+mod simulation;
+mod sync;

@@ -5,10 +5,12 @@ mod audit;
 mod estate;
 mod residents;
 mod sessions;
+mod sync;
 mod users;
 
 pub use estate::UnitFilter;
 pub use residents::NewResidentRow;
+pub use sync::{RejectedMutation, Scope, SeqGap};
 pub use users::{LoginRecord, NewUserRow};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -38,6 +40,9 @@ pub enum StoreError {
     NotFound(&'static str),
     #[error("{0}")]
     Unsupported(&'static str),
+    /// A stored document no longer reads as its type: a bug or a hand-edited database.
+    #[error("stored record is unreadable: {0}")]
+    Corrupt(String),
 }
 
 impl StoreError {
@@ -74,6 +79,10 @@ impl From<StoreError> for crate::domain::AppError {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time: publishing transactions queue here instead of
+    /// spinning in SQLite's busy handler. `None` on PostgreSQL, where the row lock on
+    /// `sync_state` orders them across servers.
+    write_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -122,7 +131,15 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        let store = Store { pool, backend };
+        let write_gate = match backend {
+            Backend::Sqlite => Some(std::sync::Arc::new(tokio::sync::Mutex::new(()))),
+            Backend::Postgres => None,
+        };
+        let store = Store {
+            pool,
+            backend,
+            write_gate,
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -134,6 +151,14 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    /// Waits for the turn to write on SQLite; a no-op on PostgreSQL.
+    pub(crate) async fn write_gate(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.write_gate {
+            Some(m) => Some(m.lock().await),
+            None => None,
+        }
     }
 
     pub fn backend(&self) -> Backend {

@@ -1,0 +1,856 @@
+//! The sync engine's store: one transaction per push, the change feed, the rejection log
+//! and seq gaps.
+//!
+//! # Why a puller never skips a change
+//! A sequence is not commit order on PostgreSQL: transaction A may take cursor 7, B take
+//! 8 and commit first, and a puller that saw 8 would never come back for 7. So cursors
+//! are not taken from a sequence. Every transaction that publishes records first locks the
+//! single `sync_state` row (`UPDATE … RETURNING`), hands out cursors from it, and writes
+//! the new high mark back before committing. Publishing transactions are therefore
+//! serialized, on one server or many over one PostgreSQL: when cursor `c` is visible,
+//! every transaction with a smaller cursor has already committed. On SQLite writers are
+//! serialized anyway; an in-process gate queues them so that they do not spin in SQLite's
+//! busy handler.
+//!
+//! # Why batches
+//! A push of 1,000 mutations reads what it needs in a handful of `IN (…)` queries, applies
+//! the pure rules in memory, and writes with multi-row statements: a round trip per
+//! statement, not per mutation.
+
+use super::{Store, StoreError};
+use crate::domain::cases::Case;
+use crate::domain::ops::{self, Actor, Entity, Facts, Op, Rejection};
+use crate::domain::sync::{Change, Mutation, PushRequest, PushResult, PushStatus};
+use sqlx::{AnyConnection, Row};
+use std::collections::{HashMap, HashSet};
+
+/// Rows per multi-row INSERT: keeps every statement under both backends' parameter caps.
+const ROWS_PER_INSERT: usize = 400;
+
+/// `$start, $start+1, …` for `n` parameters.
+fn params(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `($1, …, $cols), ($cols+1, …)` for `rows` rows.
+fn value_rows(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", params(r * cols + 1, cols)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A bind value for the dynamic statements below.
+#[derive(Debug, Clone)]
+enum Val {
+    Text(String),
+    OptText(Option<String>),
+    Int(i64),
+}
+
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    vals: Vec<Val>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    for v in vals {
+        q = match v {
+            Val::Text(s) => q.bind(s),
+            Val::OptText(s) => q.bind(s),
+            Val::Int(i) => q.bind(i),
+        };
+    }
+    q
+}
+
+/// Runs `INSERT … VALUES (…), (…) [suffix]` over `rows` in chunks.
+async fn insert_rows(
+    conn: &mut AnyConnection,
+    head: &str,
+    suffix: &str,
+    cols: usize,
+    rows: Vec<Vec<Val>>,
+) -> Result<(), StoreError> {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+        let sql = format!("{head} VALUES {} {suffix}", value_rows(chunk.len(), cols));
+        let q = bind_all(
+            sqlx::query(sqlx::AssertSqlSafe(sql)),
+            chunk.into_iter().flatten().collect(),
+        );
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// `SELECT … WHERE col IN (…)` over text keys; an empty key list reads nothing.
+async fn select_in(
+    conn: &mut AnyConnection,
+    sql_head: &str,
+    keys: &[String],
+) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("{sql_head} IN ({})", params(1, keys.len()));
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for k in keys {
+        q = q.bind(k.clone());
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
+/// Units' estates, looked up once per push.
+struct UnitFacts(HashMap<String, String>);
+
+impl Facts for UnitFacts {
+    fn unit_estate(&self, unit_id: &str) -> Option<String> {
+        self.0.get(unit_id).cloned()
+    }
+}
+
+/// A mutation as the push saw it, for the log.
+struct LogRow<'a> {
+    m: &'a Mutation,
+    estate_id: Option<String>,
+    outcome: Result<(), Rejection>,
+}
+
+/// A record to publish with its scope columns.
+struct Published {
+    entity: Entity,
+    id: String,
+    estate_id: String,
+    unit_id: Option<String>,
+    owner_id: Option<String>,
+    doc: String,
+}
+
+impl Published {
+    fn case(c: &Case) -> Result<Self, StoreError> {
+        Ok(Published {
+            entity: Entity::Case,
+            id: c.id.clone(),
+            estate_id: c.estate_id.clone(),
+            unit_id: c.unit_id.clone(),
+            owner_id: Some(c.created_by.clone()),
+            doc: serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        })
+    }
+}
+
+/// When a mutation counts as made: the device's clock, but never later than receipt.
+fn effective_time(client_time: &str, received_at: i64) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(client_time)
+        .map(|t| t.timestamp_millis().min(received_at))
+        .unwrap_or(received_at)
+}
+
+/// What supervisors see of a rejected mutation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RejectedMutation {
+    pub id: String,
+    pub device_id: String,
+    pub seq: i64,
+    pub user_id: String,
+    pub username: String,
+    pub op: String,
+    pub entity_id: String,
+    pub client_time: String,
+    pub received_at: i64,
+    pub code: String,
+    pub message: String,
+    pub payload: serde_json::Value,
+}
+
+/// A run of seq numbers a device never sent.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SeqGap {
+    pub device_id: String,
+    pub from_seq: i64,
+    pub to_seq: i64,
+    pub user_id: String,
+    pub username: String,
+    pub detected_at: i64,
+}
+
+/// Who may see what on the feed.
+pub enum Scope<'a> {
+    /// Staff: everything of these estates.
+    Estates(&'a [String]),
+    /// A resident: records of these units, and what they filed themselves.
+    Resident {
+        units: &'a [String],
+        user_id: &'a str,
+    },
+}
+
+impl Store {
+    /// Locks the feed for this transaction and returns the last cursor handed out.
+    async fn lock_feed(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "UPDATE sync_state SET last_cursor = last_cursor WHERE id = 1 RETURNING last_cursor",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(row.try_get::<i64, _>(0)?)
+    }
+
+    /// Publishes records with fresh cursors after `last`; returns the new last cursor.
+    async fn publish(
+        conn: &mut AnyConnection,
+        last: i64,
+        records: Vec<Published>,
+    ) -> Result<i64, StoreError> {
+        let mut cursor = last;
+        let rows: Vec<Vec<Val>> = records
+            .into_iter()
+            .map(|p| {
+                cursor += 1;
+                vec![
+                    Val::Text(p.entity.as_str().to_string()),
+                    Val::Text(p.id),
+                    Val::Int(cursor),
+                    Val::Text(p.estate_id),
+                    Val::OptText(p.unit_id),
+                    Val::OptText(p.owner_id),
+                    Val::Text(p.doc),
+                ]
+            })
+            .collect();
+        insert_rows(
+            conn,
+            "INSERT INTO records (entity, entity_id, cursor, estate_id, unit_id, owner_id, doc)",
+            "ON CONFLICT (entity, entity_id) DO UPDATE SET cursor = excluded.cursor, \
+             estate_id = excluded.estate_id, unit_id = excluded.unit_id, \
+             owner_id = excluded.owner_id, doc = excluded.doc",
+            7,
+            rows,
+        )
+        .await?;
+        if cursor != last {
+            sqlx::query("UPDATE sync_state SET last_cursor = $1 WHERE id = 1")
+                .bind(cursor)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(cursor)
+    }
+
+    /// Applies a push in one transaction and returns one result per mutation, in order,
+    /// and the feed cursor after it. Returns only after the commit.
+    #[tracing::instrument(skip_all, fields(device = %req.device_id, n = req.mutations.len()))]
+    pub async fn push(
+        &self,
+        actor: &Actor,
+        req: &PushRequest,
+        received_at: i64,
+    ) -> Result<(Vec<PushResult>, i64), StoreError> {
+        // Parsing is pure and needs no lock.
+        let parsed: Vec<Result<Op, Rejection>> = req
+            .mutations
+            .iter()
+            .map(|m| Op::parse(&m.op, &m.payload))
+            .collect();
+
+        let _gate = self.write_gate().await;
+        let mut tx = self.pool.begin().await?;
+        let last = Self::lock_feed(&mut tx).await?;
+
+        // What this push needs to know, read in a few batched queries.
+        let ids: Vec<String> = req.mutations.iter().map(|m| m.id.clone()).collect();
+        let mut known: HashMap<String, PushStatus> = HashMap::new();
+        for r in select_in(
+            &mut tx,
+            "SELECT id, outcome, code, message FROM mutations WHERE id",
+            &ids,
+        )
+        .await?
+        {
+            let id: String = r.try_get(0)?;
+            let status = if r.try_get::<String, _>(1)? == "applied" {
+                PushStatus::Duplicate
+            } else {
+                PushStatus::Rejected {
+                    code: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
+                    message: r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
+                }
+            };
+            known.insert(id, status);
+        }
+        let mut case_ids: Vec<String> = Vec::new();
+        let mut unit_ids: Vec<String> = Vec::new();
+        for (m, op) in req.mutations.iter().zip(&parsed) {
+            if let Ok(op) = op {
+                if op.entity() == Entity::Case {
+                    case_ids.push(m.entity_id.clone());
+                }
+                if let Op::CaseCreate(p) = op {
+                    unit_ids.extend(p.unit_id.clone());
+                }
+            }
+        }
+        case_ids.sort();
+        case_ids.dedup();
+        unit_ids.sort();
+        unit_ids.dedup();
+        let mut cases: HashMap<String, Case> = HashMap::new();
+        for r in select_in(
+            &mut tx,
+            "SELECT entity_id, doc FROM records WHERE entity = 'case' AND entity_id",
+            &case_ids,
+        )
+        .await?
+        {
+            let doc: String = r.try_get(1)?;
+            let case: Case =
+                serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            cases.insert(r.try_get(0)?, case);
+        }
+        let mut unit_estates = HashMap::new();
+        for r in select_in(
+            &mut tx,
+            "SELECT id, estate_id FROM units WHERE id",
+            &unit_ids,
+        )
+        .await?
+        {
+            unit_estates.insert(r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?);
+        }
+        let facts = UnitFacts(unit_estates);
+        let device_high: Option<i64> = sqlx::query("SELECT high_seq FROM devices WHERE id = $1")
+            .bind(&req.device_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+
+        // Apply in seq order (the envelope check made seq rise within the push).
+        let mut high = device_high.unwrap_or(0);
+        let mut gaps: Vec<(i64, i64)> = Vec::new();
+        let mut late: Vec<i64> = Vec::new();
+        let mut results = Vec::with_capacity(req.mutations.len());
+        let mut log: Vec<LogRow<'_>> = Vec::new();
+        let mut dirty: Vec<String> = Vec::new();
+        let mut names: Vec<(String, String)> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (m, op) in req.mutations.iter().zip(parsed) {
+            if let Some(status) = known.get(&m.id) {
+                results.push(PushResult {
+                    id: m.id.clone(),
+                    status: status.clone(),
+                });
+                continue;
+            }
+            if !seen.insert(m.id.as_str()) {
+                // The same id twice in one batch: the first one counts.
+                let status = match log.iter().find(|l| l.m.id == m.id).map(|l| &l.outcome) {
+                    Some(Err(r)) => PushStatus::Rejected {
+                        code: r.code.as_str().to_string(),
+                        message: r.message.clone(),
+                    },
+                    _ => PushStatus::Duplicate,
+                };
+                results.push(PushResult {
+                    id: m.id.clone(),
+                    status,
+                });
+                continue;
+            }
+            let seq = m.seq as i64;
+            if seq > high + 1 {
+                gaps.push((high + 1, seq - 1));
+            } else if seq <= high {
+                late.push(seq);
+            }
+            high = high.max(seq);
+
+            let at = effective_time(&m.client_time, received_at);
+            let outcome = op.and_then(|op| {
+                let cx = ops::Context {
+                    mutation_id: &m.id,
+                    entity_id: &m.entity_id,
+                    actor,
+                    facts: &facts,
+                    at,
+                };
+                let next = ops::apply(cases.get(&m.entity_id), &op, cx)?;
+                Ok((op, next))
+            });
+            match outcome {
+                Ok((op, next)) => {
+                    for n in op.photo_names() {
+                        names.push((n.clone(), next.id.clone()));
+                    }
+                    log.push(LogRow {
+                        m,
+                        estate_id: Some(next.estate_id.clone()),
+                        outcome: Ok(()),
+                    });
+                    if !dirty.contains(&next.id) {
+                        dirty.push(next.id.clone());
+                    }
+                    cases.insert(next.id.clone(), next);
+                    results.push(PushResult {
+                        id: m.id.clone(),
+                        status: PushStatus::Applied,
+                    });
+                }
+                Err(rejection) => {
+                    tracing::info!(mutation = %m.id, op = %m.op, code = rejection.code.as_str(), "mutation rejected");
+                    results.push(PushResult {
+                        id: m.id.clone(),
+                        status: PushStatus::Rejected {
+                            code: rejection.code.as_str().to_string(),
+                            message: rejection.message.clone(),
+                        },
+                    });
+                    log.push(LogRow {
+                        m,
+                        estate_id: actor.estate_ids.first().cloned(),
+                        outcome: Err(rejection),
+                    });
+                }
+            }
+        }
+
+        // Photos are pending until their bytes are stored.
+        let mut all_names: Vec<String> = dirty
+            .iter()
+            .filter_map(|id| cases.get(id))
+            .flat_map(|c| c.photo_names())
+            .collect();
+        all_names.sort();
+        all_names.dedup();
+        let stored: HashSet<String> =
+            select_in(&mut tx, "SELECT sha256 FROM blobs WHERE sha256", &all_names)
+                .await?
+                .into_iter()
+                .map(|r| r.try_get::<String, _>(0))
+                .collect::<Result<_, _>>()?;
+
+        let mut published = Vec::with_capacity(dirty.len());
+        let mut case_rows = Vec::with_capacity(dirty.len());
+        for id in &dirty {
+            let Some(case) = cases.get_mut(id) else {
+                continue;
+            };
+            case.mark_pending(|n| stored.contains(n));
+            case_rows.push(vec![
+                Val::Text(case.id.clone()),
+                Val::Text(case.estate_id.clone()),
+                Val::OptText(case.unit_id.clone()),
+                Val::Text(case.kind.as_str().to_string()),
+                Val::Text(case.status.as_str().to_string()),
+                Val::Text(case.title.clone()),
+                Val::Text(case.created_by.clone()),
+                Val::Int(case.created_at),
+                Val::Int(case.updated_at),
+            ]);
+            published.push(Published::case(case)?);
+        }
+        insert_rows(
+            &mut tx,
+            "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, created_at, updated_at)",
+            "ON CONFLICT (id) DO UPDATE SET status = excluded.status, title = excluded.title, \
+             updated_at = excluded.updated_at",
+            9,
+            case_rows,
+        )
+        .await?;
+        names.sort();
+        names.dedup();
+        insert_rows(
+            &mut tx,
+            "INSERT INTO blob_refs (sha256, entity, entity_id)",
+            "ON CONFLICT DO NOTHING",
+            3,
+            names
+                .into_iter()
+                .map(|(sha, id)| vec![Val::Text(sha), Val::Text("case".into()), Val::Text(id)])
+                .collect(),
+        )
+        .await?;
+        let cursor = Self::publish(&mut tx, last, published).await?;
+
+        let log_rows: Vec<Vec<Val>> = log
+            .into_iter()
+            .map(|l| {
+                let (outcome, code, message) = match l.outcome {
+                    Ok(()) => ("applied", None, None),
+                    Err(r) => (
+                        "rejected",
+                        Some(r.code.as_str().to_string()),
+                        Some(r.message),
+                    ),
+                };
+                vec![
+                    Val::Text(l.m.id.clone()),
+                    Val::Text(req.device_id.clone()),
+                    Val::Int(l.m.seq as i64),
+                    Val::Text(actor.id.clone()),
+                    Val::OptText(l.estate_id),
+                    Val::Text(l.m.op.clone()),
+                    Val::Text(l.m.entity_id.clone()),
+                    Val::Text(l.m.client_time.clone()),
+                    Val::Int(received_at),
+                    Val::Text(outcome.into()),
+                    Val::OptText(code),
+                    Val::OptText(message),
+                    Val::Text(l.m.payload.to_string()),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "INSERT INTO mutations (id, device_id, seq, user_id, estate_id, op, entity_id, \
+             client_time, received_at, outcome, code, message, payload)",
+            "",
+            13,
+            log_rows,
+        )
+        .await?;
+
+        // The device's high-water mark, and any seq numbers it skipped or filled late.
+        if !req.mutations.is_empty() {
+            sqlx::query(
+                "INSERT INTO devices (id, high_seq, last_user_id, first_seen, last_seen) \
+                 VALUES ($1, $2, $3, $4, $4) ON CONFLICT (id) DO UPDATE SET \
+                 high_seq = excluded.high_seq, last_user_id = excluded.last_user_id, \
+                 last_seen = excluded.last_seen",
+            )
+            .bind(&req.device_id)
+            .bind(high)
+            .bind(&actor.id)
+            .bind(received_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for seq in late {
+            Self::fill_gap(&mut tx, &req.device_id, seq).await?;
+        }
+        insert_rows(
+            &mut tx,
+            "INSERT INTO device_gaps (device_id, from_seq, to_seq, user_id, detected_at)",
+            "",
+            5,
+            gaps.into_iter()
+                .map(|(from, to)| {
+                    vec![
+                        Val::Text(req.device_id.clone()),
+                        Val::Int(from),
+                        Val::Int(to),
+                        Val::Text(actor.id.clone()),
+                        Val::Int(received_at),
+                    ]
+                })
+                .collect(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((results, cursor))
+    }
+
+    /// A seq that arrived after later ones: if it falls in a recorded gap, the gap
+    /// shrinks or splits around it.
+    async fn fill_gap(conn: &mut AnyConnection, device: &str, seq: i64) -> Result<(), StoreError> {
+        let row = sqlx::query(
+            "SELECT from_seq, to_seq, user_id, detected_at FROM device_gaps \
+             WHERE device_id = $1 AND from_seq <= $2 AND to_seq >= $2",
+        )
+        .bind(device)
+        .bind(seq)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(row) = row else { return Ok(()) };
+        let (from, to): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        let user: String = row.try_get(2)?;
+        let at: i64 = row.try_get(3)?;
+        sqlx::query("DELETE FROM device_gaps WHERE device_id = $1 AND from_seq = $2")
+            .bind(device)
+            .bind(from)
+            .execute(&mut *conn)
+            .await?;
+        for (a, b) in [(from, seq - 1), (seq + 1, to)] {
+            if a <= b {
+                sqlx::query(
+                    "INSERT INTO device_gaps (device_id, from_seq, to_seq, user_id, detected_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(device)
+                .bind(a)
+                .bind(b)
+                .bind(&user)
+                .bind(at)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The changes after `since` that `scope` may see, oldest first, at most `limit`;
+    /// the cursor to pull from next; and whether more wait.
+    #[tracing::instrument(skip_all)]
+    pub async fn pull(
+        &self,
+        scope: Scope<'_>,
+        since: i64,
+        limit: u32,
+    ) -> Result<(Vec<Change>, i64, bool), StoreError> {
+        // Read the high mark first: every change at or below it has committed, so the
+        // feed query (a later snapshot) sees all of them.
+        let high: i64 = sqlx::query("SELECT last_cursor FROM sync_state WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        let (filter, keys): (String, Vec<String>) = match scope {
+            Scope::Estates(estates) => {
+                if estates.is_empty() {
+                    return Ok((Vec::new(), high, false));
+                }
+                (
+                    format!("estate_id IN ({})", params(3, estates.len())),
+                    estates.to_vec(),
+                )
+            }
+            Scope::Resident { units, user_id } => {
+                let mut keys = vec![user_id.to_string()];
+                keys.extend(units.iter().cloned());
+                let units_in = if units.is_empty() {
+                    String::new()
+                } else {
+                    format!(" OR unit_id IN ({})", params(4, units.len()))
+                };
+                (format!("(owner_id = $3{units_in})"), keys)
+            }
+        };
+        let sql = format!(
+            "SELECT cursor, entity, entity_id, deleted, doc FROM records \
+             WHERE cursor > $1 AND {filter} ORDER BY cursor LIMIT $2"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(since)
+            .bind(i64::from(limit) + 1);
+        for k in keys {
+            q = q.bind(k);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let more = rows.len() > limit as usize;
+        let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
+        for r in rows.into_iter().take(limit as usize) {
+            let doc: String = r.try_get(4)?;
+            changes.push(Change {
+                cursor: r.try_get(0)?,
+                entity: r.try_get(1)?,
+                id: r.try_get(2)?,
+                deleted: r.try_get::<i64, _>(3)? != 0,
+                record: serde_json::from_str(&doc)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            });
+        }
+        let last_seen = changes.last().map(|c| c.cursor).unwrap_or(since);
+        let cursor = if more {
+            last_seen
+        } else {
+            last_seen.max(high).max(since)
+        };
+        Ok((changes, cursor, more))
+    }
+
+    /// The current state of one record, if any.
+    pub async fn case_doc(&self, id: &str) -> Result<Option<Case>, StoreError> {
+        let row = sqlx::query("SELECT doc FROM records WHERE entity = 'case' AND entity_id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            let doc: String = r.try_get(0)?;
+            serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .transpose()
+    }
+
+    /// Rejected mutations of users in these estates, newest first.
+    pub async fn rejections(
+        &self,
+        estates: &[String],
+        limit: i64,
+    ) -> Result<Vec<RejectedMutation>, StoreError> {
+        if estates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT m.id, m.device_id, m.seq, m.user_id, u.username, m.op, m.entity_id, \
+             m.client_time, m.received_at, m.code, m.message, m.payload \
+             FROM mutations m JOIN users u ON u.id = m.user_id \
+             WHERE m.outcome = 'rejected' AND m.estate_id IN ({}) \
+             ORDER BY m.received_at DESC, m.id DESC LIMIT $1",
+            params(2, estates.len())
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit);
+        for e in estates {
+            q = q.bind(e.clone());
+        }
+        let mut out = Vec::new();
+        for r in q.fetch_all(&self.pool).await? {
+            let payload: String = r.try_get(11)?;
+            out.push(RejectedMutation {
+                id: r.try_get(0)?,
+                device_id: r.try_get(1)?,
+                seq: r.try_get(2)?,
+                user_id: r.try_get(3)?,
+                username: r.try_get(4)?,
+                op: r.try_get(5)?,
+                entity_id: r.try_get(6)?,
+                client_time: r.try_get(7)?,
+                received_at: r.try_get(8)?,
+                code: r.try_get::<Option<String>, _>(9)?.unwrap_or_default(),
+                message: r.try_get::<Option<String>, _>(10)?.unwrap_or_default(),
+                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Seq gaps of devices last used by people of these estates.
+    pub async fn seq_gaps(&self, estates: &[String]) -> Result<Vec<SeqGap>, StoreError> {
+        if estates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT g.device_id, g.from_seq, g.to_seq, g.user_id, u.username, g.detected_at \
+             FROM device_gaps g JOIN users u ON u.id = g.user_id \
+             WHERE g.user_id IN (SELECT user_id FROM user_estates WHERE estate_id IN ({list}) \
+               UNION SELECT us.id FROM users us JOIN resident_units ru ON ru.resident_id = us.resident_id \
+               JOIN units un ON un.id = ru.unit_id WHERE un.estate_id IN ({list})) \
+             ORDER BY g.detected_at DESC",
+            list = params(1, estates.len())
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for e in estates {
+            q = q.bind(e.clone());
+        }
+        let mut out = Vec::new();
+        for r in q.fetch_all(&self.pool).await? {
+            out.push(SeqGap {
+                device_id: r.try_get(0)?,
+                from_seq: r.try_get(1)?,
+                to_seq: r.try_get(2)?,
+                user_id: r.try_get(3)?,
+                username: r.try_get(4)?,
+                detected_at: r.try_get(5)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records a stored blob (once) and re-publishes every record that names it, so
+    /// devices see its photos stop being pending. Returns whether it was new.
+    pub async fn blob_stored(
+        &self,
+        sha256: &str,
+        mime: &str,
+        size: i64,
+        user_id: &str,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let _gate = self.write_gate().await;
+        let mut tx = self.pool.begin().await?;
+        let last = Self::lock_feed(&mut tx).await?;
+        let inserted = sqlx::query(
+            "INSERT INTO blobs (sha256, mime, size, uploaded_by, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(sha256)
+        .bind(mime)
+        .bind(size)
+        .bind(user_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if inserted {
+            let rows = sqlx::query(
+                "SELECT r.doc FROM blob_refs b JOIN records r \
+                 ON r.entity = b.entity AND r.entity_id = b.entity_id \
+                 WHERE b.sha256 = $1 AND b.entity = 'case'",
+            )
+            .bind(sha256)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut published = Vec::new();
+            for r in rows {
+                let doc: String = r.try_get(0)?;
+                let mut case: Case =
+                    serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let names = case.photo_names();
+                let stored: HashSet<String> =
+                    select_in(&mut tx, "SELECT sha256 FROM blobs WHERE sha256", &names)
+                        .await?
+                        .into_iter()
+                        .map(|r| r.try_get::<String, _>(0))
+                        .collect::<Result<_, _>>()?;
+                case.mark_pending(|n| stored.contains(n));
+                published.push(Published::case(&case)?);
+            }
+            Self::publish(&mut tx, last, published).await?;
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    /// Whether a blob's bytes are recorded as stored.
+    pub async fn blob_mime(&self, sha256: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query("SELECT mime FROM blobs WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?)
+    }
+
+    /// Whether someone in `scope` may fetch the blob: they uploaded it, or a record they
+    /// may see names it.
+    pub async fn may_read_blob(
+        &self,
+        sha256: &str,
+        user_id: &str,
+        scope: Scope<'_>,
+    ) -> Result<bool, StoreError> {
+        let (filter, keys): (String, Vec<String>) = match scope {
+            Scope::Estates(estates) if !estates.is_empty() => (
+                format!("r.estate_id IN ({})", params(3, estates.len())),
+                estates.to_vec(),
+            ),
+            Scope::Estates(_) => ("1 = 0".into(), Vec::new()),
+            Scope::Resident { units, user_id } => {
+                let mut keys = vec![user_id.to_string()];
+                keys.extend(units.iter().cloned());
+                let units_in = if units.is_empty() {
+                    String::new()
+                } else {
+                    format!(" OR r.unit_id IN ({})", params(4, units.len()))
+                };
+                (format!("(r.owner_id = $3{units_in})"), keys)
+            }
+        };
+        let sql = format!(
+            "SELECT 1 FROM blobs WHERE sha256 = $1 AND uploaded_by = $2 \
+             UNION ALL SELECT 1 FROM blob_refs b JOIN records r \
+             ON r.entity = b.entity AND r.entity_id = b.entity_id \
+             WHERE b.sha256 = $1 AND {filter}"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(sha256.to_string())
+            .bind(user_id.to_string());
+        for k in keys {
+            q = q.bind(k);
+        }
+        Ok(q.fetch_optional(&self.pool).await?.is_some())
+    }
+}
