@@ -6,6 +6,7 @@ pub mod error;
 pub mod estate;
 pub mod import;
 pub mod ops;
+pub mod outbox;
 pub mod resident;
 pub mod role;
 pub mod sync;

@@ -1,0 +1,286 @@
+//! The sync bench: `scripts/bench` (or `cargo bench -p server --bench sync`).
+//!
+//! In one run, on fresh SQLite files in a temporary folder:
+//! (a) N case rows inserted straight into SQLite in batched transactions (the floor);
+//! (b) the same N `case.create` mutations pushed over HTTP on loopback to a real server
+//!     from K concurrent devices in batches of B: rows/s, the ratio to (a), p50/p99 of a push;
+//! (c) single-mutation pushes from K concurrent devices: pushes/s and p99.
+//! (b) and (c) run under SQLite `synchronous=FULL` (what the server uses) and `NORMAL`,
+//! to show what durability costs.
+//!
+//! Sizes from the environment: BENCH_N (default 50000), BENCH_DEVICES (8), BENCH_BATCH
+//! (500), BENCH_SINGLE (3000).
+
+use app::ssr::store::SqliteSync;
+use app::ssr::Store;
+use leptos::prelude::LeptosOptions;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+struct Fixture {
+    store: Store,
+    unit: String,
+    desk_id: String,
+    estate: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture(sync: SqliteSync) -> Fixture {
+    use sqlx::Row;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let store = Store::connect_with(&url, sync).await.expect("store");
+    server::seed::seed_demo(&store).await.expect("seed");
+    let row = sqlx::query(
+        "SELECT u.id, ue.estate_id FROM users u JOIN user_estates ue ON ue.user_id = u.id \
+         WHERE u.username = 'desk'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .expect("desk");
+    let desk_id: String = row.try_get(0).expect("id");
+    let estate: String = row.try_get(1).expect("estate");
+    let unit: String = sqlx::query("SELECT id FROM units WHERE estate_id = $1 LIMIT 1")
+        .bind(&estate)
+        .fetch_one(store.pool())
+        .await
+        .expect("unit")
+        .try_get(0)
+        .expect("unit id");
+    Fixture {
+        store,
+        unit,
+        desk_id,
+        estate,
+        _dir: dir,
+    }
+}
+
+/// (a) Rows straight into the cases table, B per transaction, multi-row INSERTs.
+async fn direct_inserts(f: &Fixture, n: usize, batch: usize) -> f64 {
+    let start = Instant::now();
+    let mut done = 0;
+    while done < n {
+        let rows = batch.min(n - done);
+        let mut tx = f.store.pool().begin().await.expect("begin");
+        for chunk_start in (0..rows).step_by(400) {
+            let chunk = 400.min(rows - chunk_start);
+            let values: Vec<String> = (0..chunk)
+                .map(|r| {
+                    let b = r * 9;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6,
+                        b + 7,
+                        b + 8,
+                        b + 9
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, \
+                 created_at, updated_at) VALUES {}",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for i in 0..chunk {
+                q = q
+                    .bind(uuid::Uuid::now_v7().to_string())
+                    .bind(f.estate.clone())
+                    .bind(f.unit.clone())
+                    .bind("repair")
+                    .bind("open")
+                    .bind(format!("direct {}", done + chunk_start + i))
+                    .bind(f.desk_id.clone())
+                    .bind(1_i64)
+                    .bind(1_i64);
+            }
+            q.execute(&mut *tx).await.expect("insert");
+        }
+        tx.commit().await.expect("commit");
+        done += rows;
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+fn mutation(seq: u64, unit: &str) -> Value {
+    json!({
+        "id": uuid::Uuid::now_v7().to_string(),
+        "seq": seq,
+        "op": "case.create",
+        "entity_id": uuid::Uuid::now_v7().to_string(),
+        "client_time": "2026-11-23T10:04:05+08:00",
+        "payload": {"kind": "repair", "title": format!("bench {seq}"), "unit_id": unit},
+    })
+}
+
+async fn serve(f: &Fixture) -> (String, String) {
+    let options = LeptosOptions::builder().output_name("propdesk").build();
+    let server = server::Server::bind(
+        "127.0.0.1:0".parse().expect("addr"),
+        f.store.clone(),
+        options,
+        false,
+        f._dir.path(),
+    )
+    .await
+    .expect("bind");
+    let addr = server.local_addr().expect("addr");
+    tokio::spawn(server.run(std::future::pending()));
+    let base = format!("http://{addr}");
+    let login: Value = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "desk", "password": "demo"}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("login json");
+    (base, login["token"].as_str().expect("token").to_string())
+}
+
+/// Pushes `per_device` mutations from each of `devices` devices, `batch` per push;
+/// returns mutations/s and every push's latency.
+async fn pushes(
+    base: &str,
+    token: &str,
+    unit: &str,
+    devices: usize,
+    per_device: usize,
+    batch: usize,
+) -> (f64, Vec<Duration>) {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(devices)
+        .build()
+        .expect("client");
+    // Bodies are built before the clock starts: the bench times the server, not serde.
+    let mut work = Vec::new();
+    for _ in 0..devices {
+        let device = uuid::Uuid::now_v7().to_string();
+        let muts: Vec<Value> = (1..=per_device as u64).map(|s| mutation(s, unit)).collect();
+        let bodies: Vec<String> = muts
+            .chunks(batch)
+            .map(|c| json!({"device_id": device, "mutations": c}).to_string())
+            .collect();
+        work.push(bodies);
+    }
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for bodies in work {
+        let client = client.clone();
+        let url = format!("{base}/api/v1/sync/push");
+        let token = token.to_string();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(bodies.len());
+            for body in bodies {
+                let t = Instant::now();
+                let r = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("push");
+                assert!(r.status().is_success(), "push failed: {}", r.status());
+                let v: Value = r.json().await.expect("push json");
+                assert!(
+                    v["results"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().all(|x| x["status"] == "applied")),
+                    "not applied: {v}"
+                );
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.expect("device task"));
+    }
+    let secs = start.elapsed().as_secs_f64();
+    all.sort();
+    ((devices * per_device) as f64 / secs, all)
+}
+
+async fn run(sync: SqliteSync, n: usize, devices: usize, batch: usize, single: usize) {
+    let label = match sync {
+        SqliteSync::Full => "FULL",
+        SqliteSync::Normal => "NORMAL",
+    };
+    let direct = fixture(sync).await;
+    let direct_rate = direct_inserts(&direct, n, batch).await;
+    let f = fixture(sync).await;
+    let (base, token) = serve(&f).await;
+    let per_device = n / devices;
+    let (push_rate, lat) = pushes(&base, &token, &f.unit, devices, per_device, batch).await;
+    let per_single = single / devices;
+    let (single_rate, single_lat) = pushes(&base, &token, &f.unit, devices, per_single, 1).await;
+    println!("-- SQLite synchronous={label}");
+    println!(
+        "(a) direct inserts:       {n} rows in batches of {batch}: {direct_rate:>10.0} rows/s"
+    );
+    println!(
+        "(b) HTTP batched pushes:  {} mutations, {devices} devices × batches of {batch}: {push_rate:>10.0} mutations/s",
+        devices * per_device
+    );
+    println!(
+        "    ratio (b)/(a): {:.2}   push latency p50 {:.1} ms, p99 {:.1} ms",
+        push_rate / direct_rate,
+        ms(percentile(&lat, 0.50)),
+        ms(percentile(&lat, 0.99))
+    );
+    println!(
+        "(c) single-mutation pushes: {} from {devices} devices: {single_rate:>8.0} pushes/s, p50 {:.2} ms, p99 {:.2} ms",
+        devices * per_single,
+        ms(percentile(&single_lat, 0.50)),
+        ms(percentile(&single_lat, 0.99))
+    );
+}
+
+fn main() {
+    let n = env("BENCH_N", 50_000);
+    let devices = env("BENCH_DEVICES", 8).max(1);
+    let batch = env("BENCH_BATCH", 500).clamp(1, 1000);
+    let single = env("BENCH_SINGLE", 3_000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    println!(
+        "propdesk sync bench: {} cores",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    rt.block_on(async {
+        run(SqliteSync::Full, n, devices, batch, single).await;
+        run(SqliteSync::Normal, n, devices, batch, single).await;
+    });
+}
