@@ -3,7 +3,7 @@
 // Network first, cache as the fallback: online, people always get the current build.
 // The sync engine's data lives in IndexedDB, not here.
 
-const VERSION = 'v1';
+const VERSION = 'v2';
 const SHELL = `propdesk-shell-${VERSION}`;
 const PAGES = `propdesk-pages-${VERSION}`;
 const PRECACHE = [
@@ -34,10 +34,26 @@ self.addEventListener('activate', (event) => {
   );
 });
 
-// Pages hold the signed-in person's data: forget them at sign-out.
+// Pages whose content the device renders from IndexedDB: one kept copy serves every
+// query (`/cases/view?id=…` for any case, including one made offline).
+const ANY_QUERY = ['/cases/view'];
+
+// Pages hold the signed-in person's data: forget them at sign-out. `warm` fetches and
+// keeps pages the person has not opened yet, so they open offline too.
 self.addEventListener('message', (event) => {
   if (event.data === 'forget-pages') {
     event.waitUntil(caches.delete(PAGES));
+  } else if (event.data && Array.isArray(event.data.warm)) {
+    // One at a time, and only pages not kept yet: this runs on every page load.
+    event.waitUntil(caches.open(PAGES).then(async (cache) => {
+      for (const path of event.data.warm) {
+        if (await cache.match(path, { ignoreVary: true })) continue;
+        try {
+          const r = await fetch(path, { credentials: 'same-origin' });
+          if (r.ok && !r.redirected && r.type === 'basic') await cache.put(path, r);
+        } catch (e) { /* offline: try again on a later page load */ }
+      }
+    }));
   }
 });
 
@@ -60,6 +76,11 @@ async function networkFirst(request, cacheName) {
   } catch (err) {
     const cached = await caches.match(request, { ignoreVary: true });
     if (cached) return cached;
+    const url = new URL(request.url);
+    if (ANY_QUERY.includes(url.pathname)) {
+      const any = await caches.match(url.pathname, { ignoreVary: true, ignoreSearch: true });
+      if (any) return any;
+    }
     if (request.mode === 'navigate') {
       const offline = await caches.match('/offline.html');
       if (offline) return offline;

@@ -115,3 +115,59 @@ pub fn mark_hydrated() {
         );
     }
 }
+
+/// The files chosen in the file input an event came from.
+pub fn chosen_files(ev: &leptos::ev::Event) -> Vec<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return Vec::new();
+    };
+    let Some(list) = input.files() else {
+        return Vec::new();
+    };
+    let files = (0..list.length()).filter_map(|i| list.get(i)).collect();
+    // Let the same file be picked again later.
+    input.set_value("");
+    files
+}
+
+/// A date and time in the person's language and time zone.
+pub fn format_time(ms: i64, lang: crate::i18n::Lang) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    String::from(d.to_locale_string(lang.code(), &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+/// A time of day (hours and minutes) in the person's language and time zone.
+pub fn format_clock(ms: i64, lang: crate::i18n::Lang) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"hour".into(), &"2-digit".into());
+    let _ = js_sys::Reflect::set(&opts, &"minute".into(), &"2-digit".into());
+    String::from(d.to_locale_time_string_with_options(lang.code(), &opts))
+}
+
+/// Asks the person to confirm; `false` outside a browser.
+pub fn confirm(message: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(false)
+}
+
+/// Asks the service worker to fetch and keep these pages now, so that they open offline
+/// even if the person never visited them online.
+pub fn warm_pages(paths: &[&str]) {
+    let Some(ctrl) = web_sys::window().and_then(|w| w.navigator().service_worker().controller())
+    else {
+        return;
+    };
+    let list = js_sys::Array::new();
+    for p in paths {
+        list.push(&wasm_bindgen::JsValue::from_str(p));
+    }
+    let msg = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&msg, &"warm".into(), &list);
+    let _ = ctrl.post_message(&msg);
+}

@@ -8,6 +8,7 @@ rust_i18n::i18n!("locales", fallback = "en");
 pub mod api;
 pub mod components;
 pub mod cookies;
+pub mod device;
 pub mod domain;
 pub mod i18n;
 pub mod pages;

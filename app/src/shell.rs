@@ -2,7 +2,7 @@
 
 use crate::components::layout::AppLayout;
 use crate::i18n::{initial_lang, I18n};
-use crate::pages::{account, admin, estate, home, login, not_found::NotFound};
+use crate::pages::{account, admin, attention, cases, estate, home, login, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -66,6 +66,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/estate/import") view=estate::ImportPage/>
                     <Route path=path!("/admin/staff") view=admin::StaffPage/>
                     <Route path=path!("/account") view=account::AccountPage/>
+                    <Route path=path!("/cases") view=cases::CasesPage/>
+                    <Route path=path!("/cases/new") view=cases::NewCasePage/>
+                    <Route path=path!("/cases/view") view=cases::CaseViewPage/>
+                    <Route path=path!("/sync") view=attention::SyncPage/>
                 </ParentRoute>
             </Routes>
         </Router>

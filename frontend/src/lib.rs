@@ -1,4 +1,10 @@
-//! The browser entry point: hydrates the server-rendered page.
+//! The browser entry point: starts the device (IndexedDB outbox, local replica, sync
+//! loop), then hydrates the server-rendered page.
+
+mod engine;
+mod idb;
+mod net;
+mod photos;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
@@ -6,4 +12,5 @@ pub fn hydrate() {
     app::browser::register_service_worker();
     leptos::mount::hydrate_body(app::App);
     app::browser::mark_hydrated();
+    wasm_bindgen_futures::spawn_local(engine::start());
 }

@@ -76,7 +76,12 @@ struct NavItem {
     shown: fn(Role) -> bool,
 }
 
-const NAV: [NavItem; 6] = [
+const NAV: [NavItem; 7] = [
+    NavItem {
+        path: "/cases",
+        key: "nav.cases",
+        shown: crate::domain::cases::may_create,
+    },
     NavItem {
         path: "/estate",
         key: "nav.estate",

@@ -139,6 +139,9 @@ pub struct Case {
     pub description: String,
     pub status: CaseStatus,
     pub unit_id: Option<String>,
+    /// The unit as people call it (`A-1203`), fixed when the case was opened.
+    #[serde(default)]
+    pub unit_label: Option<String>,
     pub location: Option<String>,
     pub photos: Vec<Photo>,
     pub created_at: i64,
@@ -268,14 +271,16 @@ pub fn create(
     let photos = photos(&p.photos)?;
     // The estate comes from the unit when there is one; it must agree with any estate
     // named, and be in the actor's scope.
+    let mut unit_label = None;
     let estate_id = match &p.unit_id {
         Some(unit) => {
-            let Some(unit_estate) = facts.unit_estate(unit) else {
+            let Some(fact) = facts.unit(unit) else {
                 return Err(Rejection::new(
                     RejectCode::NotFound,
                     format!("unit {unit} does not exist"),
                 ));
             };
+            let unit_estate = fact.estate_id;
             if p.estate_id.as_ref().is_some_and(|e| *e != unit_estate) {
                 return Err(Rejection::new(
                     RejectCode::BadPayload,
@@ -287,6 +292,7 @@ pub fn create(
                     "residents open cases for their own unit",
                 ));
             }
+            unit_label = Some(fact.label);
             unit_estate
         }
         None => match (&p.estate_id, actor.estate_ids.as_slice()) {
@@ -317,6 +323,7 @@ pub fn create(
         description,
         status: CaseStatus::Open,
         unit_id: p.unit_id.clone(),
+        unit_label,
         location,
         photos,
         created_at: at,
@@ -407,8 +414,11 @@ mod tests {
 
     struct Units(HashMap<String, String>);
     impl Facts for Units {
-        fn unit_estate(&self, unit_id: &str) -> Option<String> {
-            self.0.get(unit_id).cloned()
+        fn unit(&self, unit_id: &str) -> Option<crate::domain::ops::UnitFact> {
+            self.0.get(unit_id).map(|e| crate::domain::ops::UnitFact {
+                estate_id: e.clone(),
+                label: unit_id.to_uppercase(),
+            })
         }
     }
 

@@ -31,10 +31,18 @@ impl From<&CurrentUser> for Actor {
     }
 }
 
+/// A unit as the rules need to know it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitFact {
+    pub estate_id: String,
+    /// What people call it: building code and number, e.g. `A-1203`.
+    pub label: String,
+}
+
 /// What the rules need to look up outside the record itself.
 pub trait Facts {
-    /// The estate of a unit, or `None` when no such unit exists.
-    fn unit_estate(&self, unit_id: &str) -> Option<String>;
+    /// A unit, or `None` when no such unit exists (or the device does not know it).
+    fn unit(&self, unit_id: &str) -> Option<UnitFact>;
 }
 
 /// The stable words of a rejection, as `code` in push results.

@@ -253,7 +253,7 @@ mod tests {
 
     struct NoUnits;
     impl Facts for NoUnits {
-        fn unit_estate(&self, _: &str) -> Option<String> {
+        fn unit(&self, _: &str) -> Option<crate::domain::ops::UnitFact> {
             None
         }
     }

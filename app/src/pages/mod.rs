@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod admin;
+pub mod attention;
+pub mod cases;
 pub mod estate;
 pub mod home;
 pub mod login;

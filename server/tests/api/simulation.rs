@@ -59,9 +59,9 @@ fn plan() -> impl Strategy<Value = Plan> {
         .prop_map(|(acts, net)| Plan { acts, net })
 }
 
-struct UnitFacts(HashMap<String, String>);
+struct UnitFacts(HashMap<String, ops::UnitFact>);
 impl Facts for UnitFacts {
-    fn unit_estate(&self, unit_id: &str) -> Option<String> {
+    fn unit(&self, unit_id: &str) -> Option<ops::UnitFact> {
         self.0.get(unit_id).cloned()
     }
 }
@@ -117,6 +117,7 @@ async fn run(
     store: &Store,
     actor: &Actor,
     unit: &str,
+    unit_label: &str,
     estate: &str,
     plan: Plan,
 ) -> Result<(), TestCaseError> {
@@ -223,7 +224,13 @@ async fn run(
     }
 
     // The oracle: the pure rules over the decided order give the same answers and records.
-    let facts = UnitFacts(HashMap::from([(unit.to_string(), estate.to_string())]));
+    let facts = UnitFacts(HashMap::from([(
+        unit.to_string(),
+        ops::UnitFact {
+            estate_id: estate.to_string(),
+            label: unit_label.to_string(),
+        },
+    )]));
     let mut expected: HashMap<String, Case> = HashMap::new();
     for (m, _, status) in &decided {
         let op = Op::parse(&m.op, &m.payload);
@@ -275,7 +282,7 @@ fn simulate(db: Db, cases: u32) {
         .build()
         .expect("runtime");
     let app = rt.block_on(TestApp::spawn(db));
-    let (actor, unit, estate) = rt.block_on(async {
+    let (actor, unit, unit_label, estate) = rt.block_on(async {
         use sqlx::Row;
         let row = sqlx::query("SELECT id FROM users WHERE username = 'desk'")
             .fetch_one(app.store.pool())
@@ -289,8 +296,18 @@ fn simulate(db: Db, cases: u32) {
             .expect("user")
             .expect("desk user");
         let unit = crate::sync::resident_unit(&app).await;
+        let label: String = sqlx::query(
+            "SELECT b.code || '-' || u.number FROM units u \
+             JOIN buildings b ON b.id = u.building_id WHERE u.id = $1",
+        )
+        .bind(&unit)
+        .fetch_one(app.store.pool())
+        .await
+        .expect("unit label")
+        .try_get(0)
+        .expect("label");
         let estate = user.estate_ids[0].clone();
-        (Actor::from(&user), unit, estate)
+        (Actor::from(&user), unit, label, estate)
     });
     let config = ProptestConfig {
         cases,
@@ -299,7 +316,7 @@ fn simulate(db: Db, cases: u32) {
     };
     let mut runner = proptest::test_runner::TestRunner::new(config);
     let result = runner.run(&plan(), |p| {
-        rt.block_on(run(&app.store, &actor, &unit, &estate, p))
+        rt.block_on(run(&app.store, &actor, &unit, &unit_label, &estate, p))
     });
     if let Err(e) = result {
         panic!("{e}");

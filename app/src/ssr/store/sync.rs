@@ -19,7 +19,7 @@
 
 use super::{Store, StoreError};
 use crate::domain::cases::Case;
-use crate::domain::ops::{self, Actor, Entity, Facts, Op, Rejection};
+use crate::domain::ops::{self, Actor, Entity, Facts, Op, Rejection, UnitFact};
 use crate::domain::sync::{Change, Mutation, PushRequest, PushResult, PushStatus};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
@@ -104,10 +104,10 @@ async fn select_in(
 }
 
 /// Units' estates, looked up once per push.
-struct UnitFacts(HashMap<String, String>);
+struct UnitFacts(HashMap<String, UnitFact>);
 
 impl Facts for UnitFacts {
-    fn unit_estate(&self, unit_id: &str) -> Option<String> {
+    fn unit(&self, unit_id: &str) -> Option<UnitFact> {
         self.0.get(unit_id).cloned()
     }
 }
@@ -313,12 +313,19 @@ impl Store {
         let mut unit_estates = HashMap::new();
         for r in select_in(
             &mut tx,
-            "SELECT id, estate_id FROM units WHERE id",
+            "SELECT u.id, u.estate_id, b.code || '-' || u.number FROM units u \
+             JOIN buildings b ON b.id = u.building_id WHERE u.id",
             &unit_ids,
         )
         .await?
         {
-            unit_estates.insert(r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?);
+            unit_estates.insert(
+                r.try_get::<String, _>(0)?,
+                UnitFact {
+                    estate_id: r.try_get(1)?,
+                    label: r.try_get(2)?,
+                },
+            );
         }
         let facts = UnitFacts(unit_estates);
         let device_high: Option<i64> = sqlx::query("SELECT high_seq FROM devices WHERE id = $1")
