@@ -171,3 +171,10 @@ pub fn warm_pages(paths: &[&str]) {
     let _ = js_sys::Reflect::set(&msg, &"warm".into(), &list);
     let _ = ctrl.post_message(&msg);
 }
+
+/// A time the same on the server and in the browser (for server-rendered logs), in UTC.
+pub fn format_utc(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}

@@ -2,7 +2,9 @@
 
 use crate::components::layout::AppLayout;
 use crate::i18n::{initial_lang, I18n};
-use crate::pages::{account, admin, attention, cases, estate, home, login, not_found::NotFound};
+use crate::pages::{
+    account, admin, attention, cases, estate, home, login, not_found::NotFound, sync_health,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -70,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/new") view=cases::NewCasePage/>
                     <Route path=path!("/cases/view") view=cases::CaseViewPage/>
                     <Route path=path!("/sync") view=attention::SyncPage/>
+                    <Route path=path!("/supervisor/sync") view=sync_health::SyncHealthPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -189,4 +189,17 @@ test('a mutation the server refuses waits under "needs attention" until correcte
   await waitForDevice(page);
   await expect(row(page, title)).toHaveAttribute('data-pending', 'false');
   await context.close();
+
+  // The supervisor sees what the server refused, and from whom.
+  const sup = await browser.newContext({ viewport: { width: 1366, height: 850 } });
+  const supPage = await sup.newPage();
+  await useEnglish(supPage);
+  await signIn(supPage, 'super');
+  await supPage.goto('/supervisor/sync');
+  await waitForHydration(supPage);
+  const refused = supPage.getByTestId('rejections').locator('tbody tr').filter({ hasText: 'title is required' });
+  await expect(refused.first()).toContainText('resident');
+  await expect(refused.first()).toContainText('bad_payload');
+  await supPage.screenshot({ path: 'screenshots/sync-health-laptop.png', fullPage: true });
+  await sup.close();
 });

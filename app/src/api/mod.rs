@@ -5,3 +5,4 @@ pub mod admin;
 pub mod auth;
 pub mod estate;
 pub mod residents;
+pub mod sync;

@@ -76,7 +76,7 @@ struct NavItem {
     shown: fn(Role) -> bool,
 }
 
-const NAV: [NavItem; 7] = [
+const NAV: [NavItem; 8] = [
     NavItem {
         path: "/cases",
         key: "nav.cases",
@@ -106,6 +106,11 @@ const NAV: [NavItem; 7] = [
         path: "/admin/staff",
         key: "nav.staff",
         shown: Role::can_manage_staff,
+    },
+    NavItem {
+        path: "/supervisor/sync",
+        key: "nav.sync_health",
+        shown: Role::can_see_sync_health,
     },
     NavItem {
         path: "/account",

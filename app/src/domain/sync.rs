@@ -78,6 +78,34 @@ pub struct PullResponse {
     pub more: bool,
 }
 
+/// What supervisors see of a rejected mutation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RejectedMutation {
+    pub id: String,
+    pub device_id: String,
+    pub seq: i64,
+    pub user_id: String,
+    pub username: String,
+    pub op: String,
+    pub entity_id: String,
+    pub client_time: String,
+    pub received_at: i64,
+    pub code: String,
+    pub message: String,
+    pub payload: serde_json::Value,
+}
+
+/// A run of seq numbers a device never sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeqGap {
+    pub device_id: String,
+    pub from_seq: i64,
+    pub to_seq: i64,
+    pub user_id: String,
+    pub username: String,
+    pub detected_at: i64,
+}
+
 /// Why a push envelope is refused whole (nothing of it is applied).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnvelopeError {

@@ -8,3 +8,4 @@ pub mod estate;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod sync_health;

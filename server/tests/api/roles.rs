@@ -110,6 +110,15 @@ fn table() -> Vec<Row> {
             [401, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
         (Get("/api/v1/import/template.csv"), EDITORS),
+        // Sync: every signed-in person pushes and pulls; supervisors read sync health.
+        (
+            Get("/api/v1/sync/pull"),
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (Get("/api/v1/sync/rejections"), EDITORS),
+        (Get("/api/v1/sync/gaps"), EDITORS),
+        (Fn("sync_rejections", |_, _| json!({})), EDITORS),
+        (Fn("sync_gaps", |_, _| json!({})), EDITORS),
     ]
 }
 

@@ -8,9 +8,10 @@ mod sessions;
 mod sync;
 mod users;
 
+pub use crate::domain::sync::{RejectedMutation, SeqGap};
 pub use estate::UnitFilter;
 pub use residents::NewResidentRow;
-pub use sync::{RejectedMutation, Scope, SeqGap};
+pub use sync::Scope;
 
 pub use users::{LoginRecord, NewUserRow};
 

@@ -20,7 +20,9 @@
 use super::{Store, StoreError};
 use crate::domain::cases::Case;
 use crate::domain::ops::{self, Actor, Entity, Facts, Op, Rejection, UnitFact};
-use crate::domain::sync::{Change, Mutation, PushRequest, PushResult, PushStatus};
+use crate::domain::sync::{
+    Change, Mutation, PushRequest, PushResult, PushStatus, RejectedMutation, SeqGap,
+};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
 
@@ -147,34 +149,6 @@ fn effective_time(client_time: &str, received_at: i64) -> i64 {
     chrono::DateTime::parse_from_rfc3339(client_time)
         .map(|t| t.timestamp_millis().min(received_at))
         .unwrap_or(received_at)
-}
-
-/// What supervisors see of a rejected mutation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RejectedMutation {
-    pub id: String,
-    pub device_id: String,
-    pub seq: i64,
-    pub user_id: String,
-    pub username: String,
-    pub op: String,
-    pub entity_id: String,
-    pub client_time: String,
-    pub received_at: i64,
-    pub code: String,
-    pub message: String,
-    pub payload: serde_json::Value,
-}
-
-/// A run of seq numbers a device never sent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SeqGap {
-    pub device_id: String,
-    pub from_seq: i64,
-    pub to_seq: i64,
-    pub user_id: String,
-    pub username: String,
-    pub detected_at: i64,
 }
 
 /// Who may see what on the feed.
