@@ -82,8 +82,9 @@ async fn direct_inserts(f: &Fixture, n: usize, batch: usize) -> f64 {
     while done < n {
         let rows = batch.min(n - done);
         let mut tx = f.store.pool().begin().await.expect("begin");
-        for chunk_start in (0..rows).step_by(400) {
-            let chunk = 400.min(rows - chunk_start);
+        let per = env("BENCH_ROWS_PER_STMT", 20).max(1);
+        for chunk_start in (0..rows).step_by(per) {
+            let chunk = per.min(rows - chunk_start);
             let values: Vec<String> = (0..chunk)
                 .map(|r| {
                     let b = r * 9;
@@ -120,6 +121,108 @@ async fn direct_inserts(f: &Fixture, n: usize, batch: usize) -> f64 {
                     .bind(1_i64);
             }
             q.execute(&mut *tx).await.expect("insert");
+        }
+        tx.commit().await.expect("commit");
+        done += rows;
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+/// (a2) Every row a case-create writes — the case, its published record (the whole state
+/// as JSON) and its log entry — straight into SQLite, B per transaction: the storage floor
+/// of the sync path, without HTTP, JSON parsing, rules or dedupe.
+async fn direct_full_rows(f: &Fixture, n: usize, batch: usize) -> f64 {
+    let doc = serde_json::json!({
+        "id": uuid::Uuid::now_v7().to_string(), "estate_id": f.estate, "kind": "repair",
+        "title": "bench", "description": "", "status": "open", "unit_id": f.unit,
+        "unit_label": "A-101", "location": null, "photos": [], "created_at": 1,
+        "created_by": f.desk_id, "created_by_name": "Desk", "created_by_role": "front_desk",
+        "updated_at": 1, "events": [{"id": uuid::Uuid::now_v7().to_string(), "at": 1,
+        "by": f.desk_id, "by_name": "Desk", "type": "created"}],
+    })
+    .to_string();
+    let payload = mutation(1, &f.unit)["payload"].to_string();
+    let device = uuid::Uuid::now_v7().to_string();
+    let start = Instant::now();
+    let mut done = 0;
+    let mut cursor = 0_i64;
+    while done < n {
+        let rows = batch.min(n - done);
+        let mut tx = f.store.pool().begin().await.expect("begin");
+        for chunk_start in (0..rows).step_by(20) {
+            let chunk = 20.min(rows - chunk_start);
+            let ids: Vec<String> = (0..chunk)
+                .map(|_| uuid::Uuid::now_v7().to_string())
+                .collect();
+            let ph = |cols: usize| {
+                (0..chunk)
+                    .map(|r| {
+                        let v: Vec<String> =
+                            (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+                        format!("({})", v.join(", "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let sql = format!(
+                "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, \
+                 created_at, updated_at) VALUES {}",
+                ph(9)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in &ids {
+                q = q
+                    .bind(id.clone())
+                    .bind(f.estate.clone())
+                    .bind(f.unit.clone())
+                    .bind("repair")
+                    .bind("open")
+                    .bind("bench")
+                    .bind(f.desk_id.clone())
+                    .bind(1_i64)
+                    .bind(1_i64);
+            }
+            q.execute(&mut *tx).await.expect("cases");
+            let sql = format!(
+                "INSERT INTO records (entity, entity_id, cursor, estate_id, unit_id, owner_id, doc) VALUES {}",
+                ph(7)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in &ids {
+                cursor += 1;
+                q = q
+                    .bind("case")
+                    .bind(id.clone())
+                    .bind(cursor)
+                    .bind(f.estate.clone())
+                    .bind(f.unit.clone())
+                    .bind(f.desk_id.clone())
+                    .bind(doc.clone());
+            }
+            q.execute(&mut *tx).await.expect("records");
+            let sql = format!(
+                "INSERT INTO mutations (id, device_id, seq, user_id, estate_id, op, entity_id, \
+                 client_time, received_at, outcome, code, message, payload) VALUES {}",
+                ph(13)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (i, id) in ids.iter().enumerate() {
+                q = q
+                    .bind(uuid::Uuid::now_v7().to_string())
+                    .bind(device.clone())
+                    .bind((done + chunk_start + i) as i64 + 1)
+                    .bind(f.desk_id.clone())
+                    .bind(f.estate.clone())
+                    .bind("case.create")
+                    .bind(id.clone())
+                    .bind("2026-11-23T10:04:05+08:00")
+                    .bind(1_i64)
+                    .bind("applied")
+                    .bind(None::<String>)
+                    .bind(None::<String>)
+                    .bind(payload.clone());
+            }
+            q.execute(&mut *tx).await.expect("mutations");
         }
         tx.commit().await.expect("commit");
         done += rows;
@@ -229,6 +332,34 @@ async fn pushes(
     ((devices * per_device) as f64 / secs, all)
 }
 
+/// (b') The same pushes straight into the store, without HTTP: where the time goes.
+async fn store_pushes(f: &Fixture, n: usize, batch: usize) -> f64 {
+    use app::domain::sync::{Mutation, PushRequest};
+    let user = f
+        .store
+        .current_user(&f.desk_id)
+        .await
+        .expect("user")
+        .expect("desk");
+    let actor = app::domain::ops::Actor::from(&user);
+    let device = uuid::Uuid::now_v7().to_string();
+    let muts: Vec<Mutation> = (1..=n as u64)
+        .map(|s| serde_json::from_value(mutation(s, &f.unit)).expect("mutation"))
+        .collect();
+    let start = Instant::now();
+    for chunk in muts.chunks(batch) {
+        let req = PushRequest {
+            device_id: device.clone(),
+            mutations: chunk.to_vec(),
+        };
+        f.store
+            .push(&actor, &req, 1_800_000_000_000)
+            .await
+            .expect("push");
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
 async fn run(sync: SqliteSync, n: usize, devices: usize, batch: usize, single: usize) {
     let label = match sync {
         SqliteSync::Full => "FULL",
@@ -236,6 +367,10 @@ async fn run(sync: SqliteSync, n: usize, devices: usize, batch: usize, single: u
     };
     let direct = fixture(sync).await;
     let direct_rate = direct_inserts(&direct, n, batch).await;
+    let full = fixture(sync).await;
+    let full_rate = direct_full_rows(&full, n, batch).await;
+    let direct_store = fixture(sync).await;
+    let store_rate = store_pushes(&direct_store, n, batch).await;
     let f = fixture(sync).await;
     let (base, token) = serve(&f).await;
     let per_device = n / devices;
@@ -246,13 +381,16 @@ async fn run(sync: SqliteSync, n: usize, devices: usize, batch: usize, single: u
     println!(
         "(a) direct inserts:       {n} rows in batches of {batch}: {direct_rate:>10.0} rows/s"
     );
+    println!("(a2) direct, every row a case-create writes (case + record + log): {full_rate:>10.0} rows/s");
+    println!("(b') store.push, no HTTP:  {n} mutations in batches of {batch}: {store_rate:>10.0} mutations/s");
     println!(
         "(b) HTTP batched pushes:  {} mutations, {devices} devices × batches of {batch}: {push_rate:>10.0} mutations/s",
         devices * per_device
     );
     println!(
-        "    ratio (b)/(a): {:.2}   push latency p50 {:.1} ms, p99 {:.1} ms",
+        "    ratio (b)/(a): {:.2}   ratio (b)/(a2): {:.2}   push latency p50 {:.1} ms, p99 {:.1} ms",
         push_rate / direct_rate,
+        push_rate / full_rate,
         ms(percentile(&lat, 0.50)),
         ms(percentile(&lat, 0.99))
     );
