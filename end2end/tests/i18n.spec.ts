@@ -19,7 +19,10 @@ test('the language switch changes the texts and is remembered', async ({ page })
   // The server renders the remembered language on the next load.
   await page.reload();
   await expect(submit).toHaveText('Entrar');
+  // The switch only reacts once the page has hydrated; the server-rendered text shows earlier.
+  await waitForHydration(page);
   await page.getByTestId('lang-switch').selectOption('en');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 
   await signIn(page, 'super');
   await expect(page.getByTestId('home-title')).toHaveText('Customer-service supervisor');
