@@ -166,6 +166,33 @@ pub enum Scope<'a> {
     },
 }
 
+impl Scope<'_> {
+    /// The SQL condition on `records` (columns prefixed by `prefix`) for this scope, with
+    /// its parameters numbered from `$first`, and the values to bind to them in order.
+    fn filter(&self, prefix: &str, first: usize) -> (String, Vec<String>) {
+        match self {
+            Scope::Estates(estates) if !estates.is_empty() => (
+                format!("{prefix}estate_id IN ({})", params(first, estates.len())),
+                estates.to_vec(),
+            ),
+            Scope::Estates(_) => ("1 = 0".into(), Vec::new()),
+            Scope::Resident { units, user_id } => {
+                let mut keys = vec![user_id.to_string()];
+                keys.extend(units.iter().cloned());
+                let units_in = if units.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " OR {prefix}unit_id IN ({})",
+                        params(first + 1, units.len())
+                    )
+                };
+                (format!("({prefix}owner_id = ${first}{units_in})"), keys)
+            }
+        }
+    }
+}
+
 impl Store {
     /// Locks the feed for this transaction and returns the last cursor handed out.
     async fn lock_feed(conn: &mut AnyConnection) -> Result<i64, StoreError> {
@@ -592,27 +619,10 @@ impl Store {
             .fetch_one(&self.pool)
             .await?
             .try_get(0)?;
-        let (filter, keys): (String, Vec<String>) = match scope {
-            Scope::Estates(estates) => {
-                if estates.is_empty() {
-                    return Ok((Vec::new(), high, false));
-                }
-                (
-                    format!("estate_id IN ({})", params(3, estates.len())),
-                    estates.to_vec(),
-                )
-            }
-            Scope::Resident { units, user_id } => {
-                let mut keys = vec![user_id.to_string()];
-                keys.extend(units.iter().cloned());
-                let units_in = if units.is_empty() {
-                    String::new()
-                } else {
-                    format!(" OR unit_id IN ({})", params(4, units.len()))
-                };
-                (format!("(owner_id = $3{units_in})"), keys)
-            }
-        };
+        if matches!(scope, Scope::Estates(e) if e.is_empty()) {
+            return Ok((Vec::new(), high, false));
+        }
+        let (filter, keys) = scope.filter("", 3);
         let sql = format!(
             "SELECT cursor, entity, entity_id, deleted, doc FROM records \
              WHERE cursor > $1 AND {filter} ORDER BY cursor LIMIT $2"
@@ -807,23 +817,7 @@ impl Store {
         user_id: &str,
         scope: Scope<'_>,
     ) -> Result<bool, StoreError> {
-        let (filter, keys): (String, Vec<String>) = match scope {
-            Scope::Estates(estates) if !estates.is_empty() => (
-                format!("r.estate_id IN ({})", params(3, estates.len())),
-                estates.to_vec(),
-            ),
-            Scope::Estates(_) => ("1 = 0".into(), Vec::new()),
-            Scope::Resident { units, user_id } => {
-                let mut keys = vec![user_id.to_string()];
-                keys.extend(units.iter().cloned());
-                let units_in = if units.is_empty() {
-                    String::new()
-                } else {
-                    format!(" OR r.unit_id IN ({})", params(4, units.len()))
-                };
-                (format!("(r.owner_id = $3{units_in})"), keys)
-            }
-        };
+        let (filter, keys) = scope.filter("r.", 3);
         let sql = format!(
             "SELECT 1 FROM blobs WHERE sha256 = $1 AND uploaded_by = $2 \
              UNION ALL SELECT 1 FROM blob_refs b JOIN records r \
