@@ -3,7 +3,7 @@
 // Network first, cache as the fallback: online, people always get the current build.
 // The sync engine's data lives in IndexedDB, not here.
 
-const VERSION = 'v2';
+const VERSION = 'v3';
 const SHELL = `propdesk-shell-${VERSION}`;
 const PAGES = `propdesk-pages-${VERSION}`;
 const PRECACHE = [

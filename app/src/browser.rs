@@ -178,3 +178,31 @@ pub fn format_utc(ms: i64) -> String {
         .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_default()
 }
+
+/// Now, ms since the epoch (the device's clock in the browser).
+pub fn now_ms() -> i64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        chrono::Utc::now().timestamp_millis()
+    }
+}
+
+/// A `datetime-local` input's value as ms since the epoch, in the device's time zone.
+pub fn parse_local_datetime(value: &str) -> Option<i64> {
+    if value.is_empty() {
+        return None;
+    }
+    let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
+    ms.is_finite().then_some(ms as i64)
+}
+
+/// Opens the browser's print dialog (the print style sheet makes one A4 page).
+pub fn print() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}

@@ -6,6 +6,7 @@
 //! installs itself before hydration. On the server nothing is installed and the signals
 //! stay empty, so the server renders the same "loading" state the browser starts from.
 
+use crate::domain::cases::Directory;
 use crate::domain::outbox::{Entry, ViewCase};
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -63,6 +64,8 @@ pub struct DeviceState {
     pub cases: ArcRwSignal<BTreeMap<String, ViewCase>>,
     pub status: ArcRwSignal<SyncStatus>,
     pub attention: ArcRwSignal<Vec<Entry>>,
+    /// Units, buildings, staff and service levels, as last fetched (kept offline).
+    pub directory: ArcRwSignal<Directory>,
 }
 
 /// What screens ask of the device.
@@ -84,6 +87,11 @@ pub trait Device {
     fn photo_url(&self, sha256: String) -> LocalFut<String>;
     /// Downscales and hashes a picked or taken photo.
     fn prepare_photo(&self, file: web_sys::File) -> LocalFut<Result<LocalPhoto, String>>;
+    /// Encodes a drawn signature as PNG and names it by its hash.
+    fn prepare_signature(
+        &self,
+        canvas: web_sys::HtmlCanvasElement,
+    ) -> LocalFut<Result<LocalPhoto, String>>;
 }
 
 thread_local! {
@@ -92,6 +100,7 @@ thread_local! {
         cases: ArcRwSignal::new(BTreeMap::new()),
         status: ArcRwSignal::new(SyncStatus::default()),
         attention: ArcRwSignal::new(Vec::new()),
+        directory: ArcRwSignal::new(Directory::default()),
     };
 }
 

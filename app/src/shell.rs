@@ -71,6 +71,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=cases::CasesPage/>
                     <Route path=path!("/cases/new") view=cases::NewCasePage/>
                     <Route path=path!("/cases/view") view=cases::CaseViewPage/>
+                    <Route path=path!("/cases/mine") view=cases::MyOrdersPage/>
+                    <Route path=path!("/cases/visits") view=cases::ReturnVisitsPage/>
+                    <Route path=path!("/supervisor/levels") view=cases::ServiceLevelsPage/>
                     <Route path=path!("/sync") view=attention::SyncPage/>
                     <Route path=path!("/supervisor/sync") view=sync_health::SyncHealthPage/>
                 </ParentRoute>

@@ -6,7 +6,8 @@ use crate::idb::Db;
 use crate::net::{self, NetError};
 use app::device::{self, Device, DeviceState, LocalFut, LocalPhoto, NewRecord};
 use app::domain::cases::Case;
-use app::domain::ops::{Actor, Facts, UnitFact};
+use app::domain::cases::Directory;
+use app::domain::ops::Actor;
 use app::domain::outbox::{self, Entry, EntryState, Outbox};
 use app::domain::sync::{PushRequest, PULL_MAX_LIMIT};
 use app::domain::user::CurrentUser;
@@ -23,7 +24,6 @@ const PUSH_BATCH: usize = 200;
 const PULL_PAGE: u32 = 1_000;
 const PERIOD_MS: f64 = 30_000.0;
 const ME_KEY: &str = "propdesk.me";
-const UNITS_KEY: &str = "propdesk.unit_labels";
 
 fn now() -> f64 {
     js_sys::Date::now()
@@ -56,22 +56,6 @@ fn online() -> bool {
         .unwrap_or(false)
 }
 
-/// What the local rules know of units: a resident's own, with their labels.
-struct LocalFacts {
-    estate: Option<String>,
-    units: BTreeMap<String, String>,
-}
-
-impl Facts for LocalFacts {
-    fn unit(&self, unit_id: &str) -> Option<UnitFact> {
-        let label = self.units.get(unit_id)?;
-        Some(UnitFact {
-            estate_id: self.estate.clone()?,
-            label: label.clone(),
-        })
-    }
-}
-
 struct Inner {
     outbox: Outbox,
     records: BTreeMap<String, Case>,
@@ -83,7 +67,8 @@ pub struct Engine {
     db: Db,
     actor: Actor,
     device_id: String,
-    facts: RefCell<LocalFacts>,
+    /// What the local rules look up (units, staff, service levels): the last directory.
+    facts: RefCell<Directory>,
     inner: RefCell<Inner>,
     state: DeviceState,
     busy: Cell<bool>,
@@ -131,15 +116,14 @@ pub async fn start() {
         let _ = LocalStorage::set(&device_key, &id);
         id
     });
-    let units: BTreeMap<String, String> = LocalStorage::get(UNITS_KEY).unwrap_or_default();
+    let directory_key = format!("propdesk.directory.{}", user.id);
+    let directory: Directory = LocalStorage::get(&directory_key).unwrap_or_default();
+    state.directory.set(directory.clone());
     let engine = Rc::new(Engine {
         db,
         actor: Actor::from(&user),
         device_id,
-        facts: RefCell::new(LocalFacts {
-            estate: user.estate_ids.first().cloned(),
-            units,
-        }),
+        facts: RefCell::new(directory),
         inner: RefCell::new(Inner {
             outbox: loaded.outbox,
             records: loaded.records,
@@ -158,16 +142,14 @@ pub async fn start() {
         s.ready = true;
         s.online = online();
     });
-    if !user.role.is_staff() {
-        if let Ok(list) = net::my_unit_labels().await {
-            let map: BTreeMap<String, String> = list.into_iter().collect();
-            let _ = LocalStorage::set(UNITS_KEY, &map);
-            engine.facts.borrow_mut().units = map;
-            engine.refresh();
-        }
+    if let Ok(dir) = net::directory().await {
+        let _ = LocalStorage::set(&directory_key, &dir);
+        engine.state.directory.set(dir.clone());
+        *engine.facts.borrow_mut() = dir;
+        engine.refresh();
     }
     ask_persistence(&engine).await;
-    app::browser::warm_pages(&["/cases", "/cases/new", "/cases/view", "/sync"]);
+    app::browser::warm_pages(&app::pages::cases::OFFLINE_PAGES);
     // The `online` event starts a sync at once.
     {
         let e = engine.clone();
@@ -543,5 +525,12 @@ impl Device for Handle {
 
     fn prepare_photo(&self, file: web_sys::File) -> LocalFut<Result<LocalPhoto, String>> {
         boxed(crate::photos::prepare(file))
+    }
+
+    fn prepare_signature(
+        &self,
+        canvas: web_sys::HtmlCanvasElement,
+    ) -> LocalFut<Result<LocalPhoto, String>> {
+        boxed(crate::photos::signature(canvas))
     }
 }

@@ -82,17 +82,13 @@ pub async fn put_blob(sha256: &str, bytes: &[u8]) -> Result<(), NetError> {
     classify(r).await.map(|_| ())
 }
 
-/// The resident's units with their labels, for the local rules (`A-1203`).
-pub async fn my_unit_labels() -> Result<Vec<(String, String)>, NetError> {
-    let r = Request::post("/api/fn/my_units")
+/// The person's directory: units, buildings, staff and service levels.
+pub async fn directory() -> Result<app::domain::cases::Directory, NetError> {
+    let r = Request::post("/api/fn/case_directory")
         .json(&serde_json::json!({}))
         .map_err(retry)?
         .send()
         .await
         .map_err(retry)?;
-    let list: Vec<app::domain::estate::Unit> = classify(r).await?.json().await.map_err(retry)?;
-    Ok(list
-        .into_iter()
-        .map(|u| (u.id, format!("{}-{}", u.building_code, u.number)))
-        .collect())
+    classify(r).await?.json().await.map_err(retry)
 }

@@ -52,14 +52,38 @@ pub async fn prepare(file: web_sys::File) -> Result<LocalPhoto, String> {
     ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, tw, th)
         .map_err(|e| err("draw", e))?;
     bitmap.close();
+    let bytes = encode(&canvas, "image/jpeg", QUALITY).await?;
+    Ok(LocalPhoto {
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        mime: "image/jpeg".into(),
+        bytes,
+    })
+}
+
+/// A drawn signature, kept as PNG (sharp strokes, small files).
+pub async fn signature(canvas: web_sys::HtmlCanvasElement) -> Result<LocalPhoto, String> {
+    let bytes = encode(&canvas, "image/png", 1.0).await?;
+    Ok(LocalPhoto {
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        mime: "image/png".into(),
+        bytes,
+    })
+}
+
+/// The canvas's pixels encoded by the browser.
+async fn encode(
+    canvas: &web_sys::HtmlCanvasElement,
+    mime: &str,
+    quality: f64,
+) -> Result<Vec<u8>, String> {
     let blob_promise = js_sys::Promise::new(&mut |resolve, reject| {
         let done = wasm_bindgen::closure::Closure::once_into_js(move |b: JsValue| {
             let _ = resolve.call1(&JsValue::NULL, &b);
         });
         if let Err(e) = canvas.to_blob_with_type_and_encoder_options(
             done.unchecked_ref(),
-            "image/jpeg",
-            &JsValue::from_f64(QUALITY),
+            mime,
+            &JsValue::from_f64(quality),
         ) {
             let _ = reject.call1(&JsValue::NULL, &e);
         }
@@ -68,16 +92,11 @@ pub async fn prepare(file: web_sys::File) -> Result<LocalPhoto, String> {
         .await
         .map_err(|e| err("encode", e))?
         .dyn_into()
-        .map_err(|_| "the browser could not encode the photo".to_string())?;
+        .map_err(|_| "the browser could not encode the image".to_string())?;
     let buf = JsFuture::from(blob.array_buffer())
         .await
         .map_err(|e| err("read", e))?;
-    let bytes = js_sys::Uint8Array::new(&buf).to_vec();
-    Ok(LocalPhoto {
-        sha256: hex::encode(Sha256::digest(&bytes)),
-        mime: "image/jpeg".into(),
-        bytes,
-    })
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
 /// An object URL showing bytes kept on the device.

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod cases;
 pub mod estate;
 pub mod residents;
 pub mod sync;

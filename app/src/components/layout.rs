@@ -76,11 +76,26 @@ struct NavItem {
     shown: fn(Role) -> bool,
 }
 
-const NAV: [NavItem; 8] = [
+const NAV: [NavItem; 11] = [
     NavItem {
         path: "/cases",
         key: "nav.cases",
         shown: crate::domain::cases::may_create,
+    },
+    NavItem {
+        path: "/cases/mine",
+        key: "nav.my_orders",
+        shown: crate::domain::cases::may_be_assigned,
+    },
+    NavItem {
+        path: "/cases/visits",
+        key: "nav.visits",
+        shown: crate::domain::cases::runs_desk,
+    },
+    NavItem {
+        path: "/supervisor/levels",
+        key: "nav.levels",
+        shown: crate::domain::cases::supervises,
     },
     NavItem {
         path: "/estate",

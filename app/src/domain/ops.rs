@@ -4,9 +4,9 @@
 //!
 //! Every op is documented in `docs/ops.md` (payload, who may send it, rejection codes).
 
-use super::cases::{self, Case, CommentCase, CreateCase};
+use super::cases::{self, Case};
 use super::user::CurrentUser;
-use super::Role;
+use super::{Department, Role};
 use serde::{Deserialize, Serialize};
 
 /// Who sends a mutation, as the rules need to know them.
@@ -15,6 +15,8 @@ pub struct Actor {
     pub id: String,
     pub name: String,
     pub role: Role,
+    #[serde(default)]
+    pub department: Option<Department>,
     pub estate_ids: Vec<String>,
     pub unit_ids: Vec<String>,
 }
@@ -25,6 +27,7 @@ impl From<&CurrentUser> for Actor {
             id: u.id.clone(),
             name: u.display_name.clone(),
             role: u.role,
+            department: u.department,
             estate_ids: u.estate_ids.clone(),
             unit_ids: u.unit_ids.clone(),
         }
@@ -37,12 +40,34 @@ pub struct UnitFact {
     pub estate_id: String,
     /// What people call it: building code and number, e.g. `A-1203`.
     pub label: String,
+    #[serde(default)]
+    pub building_id: Option<String>,
+}
+
+/// A staff member as the rules need to know them (to assign work).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffFact {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub department: Option<Department>,
+    pub estate_ids: Vec<String>,
 }
 
 /// What the rules need to look up outside the record itself.
 pub trait Facts {
     /// A unit, or `None` when no such unit exists (or the device does not know it).
     fn unit(&self, unit_id: &str) -> Option<UnitFact>;
+
+    /// A staff member, or `None` when unknown (or not active).
+    fn staff(&self, _user_id: &str) -> Option<StaffFact> {
+        None
+    }
+
+    /// The estate's service levels; the company's standards unless the estate set its own.
+    fn policy(&self, _estate_id: &str) -> cases::Policy {
+        cases::Policy::default()
+    }
 }
 
 /// The stable words of a rejection, as `code` in push results.
@@ -109,8 +134,36 @@ impl Rejection {
 /// A mutation's op with its payload parsed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
-    CaseCreate(CreateCase),
-    CaseComment(CommentCase),
+    Case(CaseOp),
+}
+
+/// The ops on a case; see `docs/ops.md`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseOp {
+    Create(cases::CreateCase),
+    Comment(cases::CommentCase),
+    Classify(cases::Classify),
+    Prioritize(cases::Prioritize),
+    Dispatch(cases::Dispatch),
+    Reassign(cases::Dispatch),
+    Sign(cases::Sign),
+    Start(cases::Sign),
+    SiteVisit(cases::Notes),
+    Finish(cases::Finish),
+    Handle(cases::Notes),
+    Accept(cases::Accept),
+    Refuse(cases::Reason),
+    ReturnVisit(cases::RecordVisit),
+    Summarize(cases::Summarize),
+    Defer(cases::Defer),
+    Reply(cases::Reply),
+    Escalate(cases::Reason),
+    Hold(cases::Reason),
+    Resume(cases::Resume),
+    Cancel(cases::Reason),
+    Reopen(cases::Reason),
+    Close(cases::CloseCase),
+    Rate(cases::RateCase),
 }
 
 /// The kinds of record the change feed carries.
@@ -129,7 +182,32 @@ impl Entity {
 
 impl Op {
     /// The op names this build understands.
-    pub const NAMES: [&'static str; 2] = ["case.create", "case.comment"];
+    pub const NAMES: [&'static str; 24] = [
+        "case.create",
+        "case.comment",
+        "case.classify",
+        "case.prioritize",
+        "case.dispatch",
+        "case.reassign",
+        "case.sign",
+        "case.start",
+        "case.site_visit",
+        "case.finish",
+        "case.handle",
+        "case.accept",
+        "case.refuse",
+        "case.return_visit",
+        "case.summarize",
+        "case.defer",
+        "case.reply",
+        "case.escalate",
+        "case.hold",
+        "case.resume",
+        "case.cancel",
+        "case.reopen",
+        "case.close",
+        "case.rate",
+    ];
 
     /// Reads an op name and its payload; a wrong shape is `bad_payload` naming the field.
     pub fn parse(op: &str, payload: &serde_json::Value) -> Result<Op, Rejection> {
@@ -140,28 +218,73 @@ impl Op {
             T::deserialize(payload)
                 .map_err(|e| Rejection::new(RejectCode::BadPayload, format!("{op} payload: {e}")))
         }
-        match op {
-            "case.create" => read(op, payload).map(Op::CaseCreate),
-            "case.comment" => read(op, payload).map(Op::CaseComment),
-            other => Err(Rejection::new(
-                RejectCode::UnknownOp,
-                format!("unknown op `{other}`"),
-            )),
-        }
+        let p = payload;
+        let case = match op {
+            "case.create" => CaseOp::Create(read(op, p)?),
+            "case.comment" => CaseOp::Comment(read(op, p)?),
+            "case.classify" => CaseOp::Classify(read(op, p)?),
+            "case.prioritize" => CaseOp::Prioritize(read(op, p)?),
+            "case.dispatch" => CaseOp::Dispatch(read(op, p)?),
+            "case.reassign" => CaseOp::Reassign(read(op, p)?),
+            "case.sign" => CaseOp::Sign(read(op, p)?),
+            "case.start" => CaseOp::Start(read(op, p)?),
+            "case.site_visit" => CaseOp::SiteVisit(read(op, p)?),
+            "case.finish" => CaseOp::Finish(read(op, p)?),
+            "case.handle" => CaseOp::Handle(read(op, p)?),
+            "case.accept" => CaseOp::Accept(read(op, p)?),
+            "case.refuse" => CaseOp::Refuse(read(op, p)?),
+            "case.return_visit" => CaseOp::ReturnVisit(read(op, p)?),
+            "case.summarize" => CaseOp::Summarize(read(op, p)?),
+            "case.defer" => CaseOp::Defer(read(op, p)?),
+            "case.reply" => CaseOp::Reply(read(op, p)?),
+            "case.escalate" => CaseOp::Escalate(read(op, p)?),
+            "case.hold" => CaseOp::Hold(read(op, p)?),
+            "case.resume" => CaseOp::Resume(read(op, p)?),
+            "case.cancel" => CaseOp::Cancel(read(op, p)?),
+            "case.reopen" => CaseOp::Reopen(read(op, p)?),
+            "case.close" => CaseOp::Close(read(op, p)?),
+            "case.rate" => CaseOp::Rate(read(op, p)?),
+            other => {
+                return Err(Rejection::new(
+                    RejectCode::UnknownOp,
+                    format!("unknown op `{other}`"),
+                ))
+            }
+        };
+        Ok(Op::Case(case))
     }
 
     /// The record kind the op changes.
     pub fn entity(&self) -> Entity {
         match self {
-            Op::CaseCreate(_) | Op::CaseComment(_) => Entity::Case,
+            Op::Case(_) => Entity::Case,
         }
     }
 
     /// Blobs the op names, to show as pending until they arrive.
-    pub fn photo_names(&self) -> &[String] {
+    pub fn photo_names(&self) -> Vec<String> {
         match self {
-            Op::CaseCreate(p) => &p.photos,
-            Op::CaseComment(p) => &p.photos,
+            Op::Case(CaseOp::Create(p)) => p.photos.clone(),
+            Op::Case(CaseOp::Comment(p)) => p.photos.clone(),
+            Op::Case(CaseOp::Finish(p)) => p.photos.clone(),
+            Op::Case(CaseOp::Accept(p)) => vec![p.signature.clone()],
+            Op::Case(_) => Vec::new(),
+        }
+    }
+
+    /// The unit a create names, to look up before applying.
+    pub fn unit_id(&self) -> Option<&str> {
+        match self {
+            Op::Case(CaseOp::Create(p)) => p.unit_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The staff member an op names, to look up before applying.
+    pub fn staff_id(&self) -> Option<&str> {
+        match self {
+            Op::Case(CaseOp::Dispatch(p) | CaseOp::Reassign(p)) => p.assignee_id.as_deref(),
+            _ => None,
         }
     }
 }
@@ -180,16 +303,33 @@ pub struct Context<'a> {
 /// Applies an op to the current state of its record (`None` when there is none yet)
 /// and returns the new state, or why it can never apply.
 pub fn apply(state: Option<&Case>, op: &Op, cx: Context<'_>) -> Result<Case, Rejection> {
+    let Op::Case(op) = op;
+    let (a, at, m) = (cx.actor, cx.at, cx.mutation_id);
+    let s = state;
     match op {
-        Op::CaseCreate(p) => cases::create(
-            state,
-            cx.entity_id,
-            p,
-            cx.actor,
-            cx.facts,
-            cx.at,
-            cx.mutation_id,
-        ),
-        Op::CaseComment(p) => cases::comment(state, p, cx.actor, cx.at, cx.mutation_id),
+        CaseOp::Create(p) => cases::create(s, cx.entity_id, p, a, cx.facts, at, m),
+        CaseOp::Comment(p) => cases::comment(s, p, a, at, m),
+        CaseOp::Classify(p) => cases::classify(s, p, a, at, m),
+        CaseOp::Prioritize(p) => cases::prioritize(s, p, &cx),
+        CaseOp::Dispatch(p) => cases::dispatch(s, p, &cx),
+        CaseOp::Reassign(p) => cases::reassign(s, p, &cx),
+        CaseOp::Sign(_) => cases::sign(s, &cx),
+        CaseOp::Start(_) => cases::start(s, &cx),
+        CaseOp::SiteVisit(p) => cases::site_visit(s, p, &cx),
+        CaseOp::Finish(p) => cases::finish(s, p, &cx),
+        CaseOp::Handle(p) => cases::handle(s, p, &cx),
+        CaseOp::Accept(p) => cases::accept(s, p, &cx),
+        CaseOp::Refuse(p) => cases::refuse(s, p, &cx),
+        CaseOp::ReturnVisit(p) => cases::return_visit(s, p, &cx),
+        CaseOp::Summarize(p) => cases::summarize(s, p, &cx),
+        CaseOp::Defer(p) => cases::defer(s, p, &cx),
+        CaseOp::Reply(p) => cases::reply(s, p, a, at, m),
+        CaseOp::Escalate(p) => cases::escalate(s, p, &cx),
+        CaseOp::Hold(p) => cases::hold(s, p, &cx),
+        CaseOp::Resume(_) => cases::resume(s, &cx),
+        CaseOp::Cancel(p) => cases::cancel(s, p, &cx),
+        CaseOp::Reopen(p) => cases::reopen(s, p, &cx),
+        CaseOp::Close(p) => cases::close(s, p, &cx),
+        CaseOp::Rate(p) => cases::rate(s, p, &cx),
     }
 }

@@ -167,6 +167,13 @@ pub struct ViewCase {
     pub pending: bool,
 }
 
+/// When the device made a mutation, which is when its rules run locally.
+fn made_at(m: &Mutation) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(&m.client_time)
+        .map(|t| t.timestamp_millis())
+        .unwrap_or(0)
+}
+
 /// The screens' view: every case of the replica, plus what the outbox's waiting
 /// mutations make of them (a waiting create shows the new case at once). A waiting
 /// mutation the rules refuse locally is left out of the view; the server will answer it.
@@ -193,9 +200,7 @@ pub fn view(
             continue;
         }
         let m = &e.mutation;
-        let at = chrono::DateTime::parse_from_rfc3339(&m.client_time)
-            .map(|t| t.timestamp_millis())
-            .unwrap_or(0);
+        let at = made_at(m);
         let next = Op::parse(&m.op, &m.payload).and_then(|op| {
             ops::apply(
                 out.get(&m.entity_id).map(|v| &v.case),
@@ -239,7 +244,7 @@ pub fn check(
             entity_id: &m.entity_id,
             actor,
             facts,
-            at: 0,
+            at: made_at(m),
         },
     )
     .map(|_| ())
@@ -263,6 +268,7 @@ mod tests {
             id: "desk".into(),
             name: "Desk".into(),
             role: Role::FrontDesk,
+            department: None,
             estate_ids: vec!["e1".into()],
             unit_ids: vec![],
         }

@@ -117,7 +117,7 @@ async fn run(
     store: &Store,
     actor: &Actor,
     unit: &str,
-    unit_label: &str,
+    unit_label: &(String, String),
     estate: &str,
     plan: Plan,
 ) -> Result<(), TestCaseError> {
@@ -228,7 +228,8 @@ async fn run(
         unit.to_string(),
         ops::UnitFact {
             estate_id: estate.to_string(),
-            label: unit_label.to_string(),
+            label: unit_label.0.clone(),
+            building_id: Some(unit_label.1.clone()),
         },
     )]));
     let mut expected: HashMap<String, Case> = HashMap::new();
@@ -296,16 +297,18 @@ fn simulate(db: Db, cases: u32) {
             .expect("user")
             .expect("desk user");
         let unit = crate::sync::resident_unit(&app).await;
-        let label: String = sqlx::query(
-            "SELECT b.code || '-' || u.number FROM units u \
+        let row = sqlx::query(
+            "SELECT b.code || '-' || u.number, u.building_id FROM units u \
              JOIN buildings b ON b.id = u.building_id WHERE u.id = $1",
         )
         .bind(&unit)
         .fetch_one(app.store.pool())
         .await
-        .expect("unit label")
-        .try_get(0)
-        .expect("label");
+        .expect("unit label");
+        let label: (String, String) = (
+            row.try_get(0).expect("label"),
+            row.try_get(1).expect("building"),
+        );
         let estate = user.estate_ids[0].clone();
         (Actor::from(&user), unit, label, estate)
     });

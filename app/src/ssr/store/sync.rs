@@ -19,7 +19,8 @@
 
 use super::{Store, StoreError};
 use crate::domain::cases::Case;
-use crate::domain::ops::{self, Actor, Entity, Facts, Op, Rejection, UnitFact};
+use crate::domain::cases::Policy;
+use crate::domain::ops::{self, Actor, Entity, Facts, Op, Rejection, StaffFact, UnitFact};
 use crate::domain::sync::{
     Change, Mutation, PushRequest, PushResult, PushStatus, RejectedMutation, SeqGap,
 };
@@ -33,7 +34,7 @@ const ROWS_PER_INSERT: usize = 20;
 const KEYS_PER_SELECT: usize = 50;
 
 /// `$start, $start+1, …` for `n` parameters.
-fn params(start: usize, n: usize) -> String {
+pub(super) fn params(start: usize, n: usize) -> String {
     (start..start + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
@@ -92,7 +93,7 @@ async fn insert_rows(
 }
 
 /// `SELECT … WHERE col IN (…)` over text keys; an empty key list reads nothing.
-async fn select_in(
+pub(super) async fn select_in(
     conn: &mut AnyConnection,
     sql_head: &str,
     keys: &[String],
@@ -109,12 +110,24 @@ async fn select_in(
     Ok(out)
 }
 
-/// Units' estates, looked up once per push.
-struct UnitFacts(HashMap<String, UnitFact>);
+/// What the rules look up, read once per push.
+struct PushFacts {
+    units: HashMap<String, UnitFact>,
+    staff: HashMap<String, StaffFact>,
+    policies: HashMap<String, Policy>,
+}
 
-impl Facts for UnitFacts {
+impl Facts for PushFacts {
     fn unit(&self, unit_id: &str) -> Option<UnitFact> {
-        self.0.get(unit_id).cloned()
+        self.units.get(unit_id).cloned()
+    }
+
+    fn staff(&self, user_id: &str) -> Option<StaffFact> {
+        self.staff.get(user_id).cloned()
+    }
+
+    fn policy(&self, estate_id: &str) -> Policy {
+        self.policies.get(estate_id).cloned().unwrap_or_default()
     }
 }
 
@@ -288,14 +301,14 @@ impl Store {
         }
         let mut case_ids: Vec<String> = Vec::new();
         let mut unit_ids: Vec<String> = Vec::new();
+        let mut staff_ids: Vec<String> = Vec::new();
         for (m, op) in req.mutations.iter().zip(&parsed) {
             if let Ok(op) = op {
                 if op.entity() == Entity::Case {
                     case_ids.push(m.entity_id.clone());
                 }
-                if let Op::CaseCreate(p) = op {
-                    unit_ids.extend(p.unit_id.clone());
-                }
+                unit_ids.extend(op.unit_id().map(str::to_string));
+                staff_ids.extend(op.staff_id().map(str::to_string));
             }
         }
         case_ids.sort();
@@ -318,7 +331,7 @@ impl Store {
         let mut unit_estates = HashMap::new();
         for r in select_in(
             &mut tx,
-            "SELECT u.id, u.estate_id, b.code || '-' || u.number FROM units u \
+            "SELECT u.id, u.estate_id, b.code || '-' || u.number, u.building_id FROM units u \
              JOIN buildings b ON b.id = u.building_id WHERE u.id",
             &unit_ids,
         )
@@ -329,10 +342,18 @@ impl Store {
                 UnitFact {
                     estate_id: r.try_get(1)?,
                     label: r.try_get(2)?,
+                    building_id: Some(r.try_get(3)?),
                 },
             );
         }
-        let facts = UnitFacts(unit_estates);
+        let mut estates: Vec<String> = cases.values().map(|c| c.estate_id.clone()).collect();
+        estates.extend(unit_estates.values().map(|u| u.estate_id.clone()));
+        estates.extend(actor.estate_ids.iter().cloned());
+        let facts = PushFacts {
+            units: unit_estates,
+            staff: super::cases::staff_facts(&mut tx, &staff_ids).await?,
+            policies: super::cases::policies(&mut tx, &estates).await?,
+        };
         let device_high: Option<i64> = sqlx::query("SELECT high_seq FROM devices WHERE id = $1")
             .bind(&req.device_id)
             .fetch_optional(&mut *tx)
@@ -461,18 +482,29 @@ impl Store {
                 Val::Text(case.created_by.clone()),
                 Val::Int(case.created_at),
                 Val::Int(case.updated_at),
+                Val::Text(case.priority.as_str().to_string()),
+                Val::OptText(case.department.map(|d| d.as_str().to_string())),
+                Val::OptText(case.assignee.as_ref().map(|a| a.id.clone())),
+                Val::OptText(case.building_id.clone()),
+                Val::Int(i64::from(case.escalated)),
+                Val::Int(case.deadline()),
             ]);
             published.push(Published::case(case)?);
         }
         insert_rows(
             &mut tx,
-            "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, created_at, updated_at)",
+            "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, created_at, \
+             updated_at, priority, department, assignee_id, building_id, escalated, deadline)",
             "ON CONFLICT (id) DO UPDATE SET status = excluded.status, title = excluded.title, \
-             updated_at = excluded.updated_at",
-            9,
+             updated_at = excluded.updated_at, priority = excluded.priority, \
+             department = excluded.department, assignee_id = excluded.assignee_id, \
+             escalated = excluded.escalated, deadline = excluded.deadline",
+            15,
             case_rows,
         )
         .await?;
+        let indexed: Vec<&Case> = dirty.iter().filter_map(|id| cases.get(id)).collect();
+        self.index_cases(&mut tx, &indexed).await?;
         names.sort();
         names.dedup();
         insert_rows(
