@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/fn/{*name}", any(server_fn_handler))
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(server_fn_error_status))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -86,4 +87,32 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
         req,
     )
     .await
+}
+
+/// The largest error body worth reading back: an `AppError` is a few hundred bytes.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Arguments that do not decode (an unknown kind, a missing field) fail inside the
+/// server-fn machinery before our function runs, so nothing sets the status and it goes
+/// out as 500. The body is still our `AppError`: send it with the status it names, so a
+/// caller's bad input reads as 422, not as a server fault.
+///
+/// A layer over the whole router: leptos_axum routes each server function itself as
+/// well as through `server_fn_handler`.
+async fn server_fn_error_status(req: Request<Body>, next: Next) -> Response {
+    let is_server_fn = req.uri().path().starts_with("/api/fn/");
+    let res = next.run(req).await;
+    if !is_server_fn || res.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
+        return (parts.status, "internal error").into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<app::domain::AppError>(&bytes) {
+        if let Ok(status) = http::StatusCode::from_u16(err.status_code()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }

@@ -4,6 +4,7 @@
 
 mod auth;
 mod backup;
+mod cases;
 mod cli;
 mod helpers;
 mod import;

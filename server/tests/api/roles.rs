@@ -119,6 +119,28 @@ fn table() -> Vec<Row> {
         (Get("/api/v1/sync/gaps"), EDITORS),
         (Fn("sync_rejections", |_, _| json!({})), EDITORS),
         (Fn("sync_gaps", |_, _| json!({})), EDITORS),
+        // Cases: every device loads its directory; the queue and service levels are
+        // staff's; the desk alone sees a unit's payment standing; supervisors set levels.
+        (
+            Fn("case_directory", |_, _| json!({})),
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (Fn("case_queue", |_, _| json!({"filter": {}})), STAFF),
+        (
+            Fn("unit_standing", |_, _| json!({"unit_id": "nobody"})),
+            [401, 404, 404, 403, 403, 403, 404, 404, 403],
+        ),
+        (
+            Fn("case_policy", |c, _| json!({"estate_id": c.estate})),
+            STAFF,
+        ),
+        (
+            Fn(
+                "set_case_policy",
+                |c, _| json!({"estate_id": c.estate, "policy": app::domain::cases::Policy::default()}),
+            ),
+            EDITORS,
+        ),
     ]
 }
 
