@@ -3,6 +3,7 @@
 
 mod audit;
 mod cases;
+mod commit;
 mod estate;
 mod residents;
 mod sessions;
@@ -46,6 +47,9 @@ pub enum StoreError {
     /// A stored document no longer reads as its type: a bug or a hand-edited database.
     #[error("stored record is unreadable: {0}")]
     Corrupt(String),
+    /// The transaction that held this push did not commit; nothing of it was kept.
+    #[error("the sync transaction did not commit: {0}")]
+    Commit(String),
 }
 
 impl StoreError {
@@ -103,6 +107,8 @@ pub struct Store {
     /// spinning in SQLite's busy handler. `None` on PostgreSQL, where the row lock on
     /// `sync_state` orders them across servers.
     write_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+    /// The group-commit writer of sync pushes (`commit`); `None` in the writer's own copy.
+    committer: Option<commit::Committer>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -165,12 +171,14 @@ impl Store {
             Backend::Sqlite => Some(std::sync::Arc::new(tokio::sync::Mutex::new(()))),
             Backend::Postgres => None,
         };
-        let store = Store {
+        let mut store = Store {
             pool,
             backend,
             write_gate,
+            committer: None,
         };
         store.migrate().await?;
+        store.committer = Some(commit::Committer::start(store.clone()));
         Ok(store)
     }
 

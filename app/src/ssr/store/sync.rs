@@ -208,7 +208,7 @@ impl Scope<'_> {
 
 impl Store {
     /// Locks the feed for this transaction and returns the last cursor handed out.
-    async fn lock_feed(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    pub(super) async fn lock_feed(conn: &mut AnyConnection) -> Result<i64, StoreError> {
         let row = sqlx::query(
             "UPDATE sync_state SET last_cursor = last_cursor WHERE id = 1 RETURNING last_cursor",
         )
@@ -258,31 +258,30 @@ impl Store {
         Ok(cursor)
     }
 
-    /// Applies a push in one transaction and returns one result per mutation, in order,
-    /// and the feed cursor after it. Returns only after the commit.
+    /// Applies one push inside the group's transaction (`super::commit`), after the
+    /// feed's last cursor `last`; returns one result per mutation, in order, and the
+    /// cursor after it. Nothing is durable until the group commits.
     #[tracing::instrument(skip_all, fields(device = %req.device_id, n = req.mutations.len()))]
-    pub async fn push(
+    pub(super) async fn push_in(
         &self,
+        conn: &mut AnyConnection,
         actor: &Actor,
         req: &PushRequest,
         received_at: i64,
+        last: i64,
     ) -> Result<(Vec<PushResult>, i64), StoreError> {
-        // Parsing is pure and needs no lock.
         let parsed: Vec<Result<Op, Rejection>> = req
             .mutations
             .iter()
             .map(|m| Op::parse(&m.op, &m.payload))
             .collect();
-
-        let _gate = self.write_gate().await;
-        let mut tx = self.pool.begin().await?;
-        let last = Self::lock_feed(&mut tx).await?;
+        let tx = conn;
 
         // What this push needs to know, read in a few batched queries.
         let ids: Vec<String> = req.mutations.iter().map(|m| m.id.clone()).collect();
         let mut known: HashMap<String, PushStatus> = HashMap::new();
         for r in select_in(
-            &mut tx,
+            &mut *tx,
             "SELECT id, outcome, code, message FROM mutations WHERE id",
             &ids,
         )
@@ -317,7 +316,7 @@ impl Store {
         unit_ids.dedup();
         let mut cases: HashMap<String, Case> = HashMap::new();
         for r in select_in(
-            &mut tx,
+            &mut *tx,
             "SELECT entity_id, doc FROM records WHERE entity = 'case' AND entity_id",
             &case_ids,
         )
@@ -330,7 +329,7 @@ impl Store {
         }
         let mut unit_estates = HashMap::new();
         for r in select_in(
-            &mut tx,
+            &mut *tx,
             "SELECT u.id, u.estate_id, b.code || '-' || u.number, u.building_id FROM units u \
              JOIN buildings b ON b.id = u.building_id WHERE u.id",
             &unit_ids,
@@ -351,8 +350,8 @@ impl Store {
         estates.extend(actor.estate_ids.iter().cloned());
         let facts = PushFacts {
             units: unit_estates,
-            staff: super::cases::staff_facts(&mut tx, &staff_ids).await?,
-            policies: super::cases::policies(&mut tx, &estates).await?,
+            staff: super::cases::staff_facts(&mut *tx, &staff_ids).await?,
+            policies: super::cases::policies(&mut *tx, &estates).await?,
         };
         let device_high: Option<i64> = sqlx::query("SELECT high_seq FROM devices WHERE id = $1")
             .bind(&req.device_id)
@@ -458,12 +457,15 @@ impl Store {
             .collect();
         all_names.sort();
         all_names.dedup();
-        let stored: HashSet<String> =
-            select_in(&mut tx, "SELECT sha256 FROM blobs WHERE sha256", &all_names)
-                .await?
-                .into_iter()
-                .map(|r| r.try_get::<String, _>(0))
-                .collect::<Result<_, _>>()?;
+        let stored: HashSet<String> = select_in(
+            &mut *tx,
+            "SELECT sha256 FROM blobs WHERE sha256",
+            &all_names,
+        )
+        .await?
+        .into_iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<Result<_, _>>()?;
 
         let mut published = Vec::with_capacity(dirty.len());
         let mut case_rows = Vec::with_capacity(dirty.len());
@@ -492,7 +494,7 @@ impl Store {
             published.push(Published::case(case)?);
         }
         insert_rows(
-            &mut tx,
+            &mut *tx,
             "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, created_at, \
              updated_at, priority, department, assignee_id, building_id, escalated, deadline)",
             "ON CONFLICT (id) DO UPDATE SET status = excluded.status, title = excluded.title, \
@@ -504,11 +506,11 @@ impl Store {
         )
         .await?;
         let indexed: Vec<&Case> = dirty.iter().filter_map(|id| cases.get(id)).collect();
-        self.index_cases(&mut tx, &indexed).await?;
+        self.index_cases(&mut *tx, &indexed).await?;
         names.sort();
         names.dedup();
         insert_rows(
-            &mut tx,
+            &mut *tx,
             "INSERT INTO blob_refs (sha256, entity, entity_id)",
             "ON CONFLICT DO NOTHING",
             3,
@@ -518,7 +520,7 @@ impl Store {
                 .collect(),
         )
         .await?;
-        let cursor = Self::publish(&mut tx, last, published).await?;
+        let cursor = Self::publish(&mut *tx, last, published).await?;
 
         let log_rows: Vec<Vec<Val>> = log
             .into_iter()
@@ -549,7 +551,7 @@ impl Store {
             })
             .collect();
         insert_rows(
-            &mut tx,
+            &mut *tx,
             "INSERT INTO mutations (id, device_id, seq, user_id, estate_id, op, entity_id, \
              client_time, received_at, outcome, code, message, payload)",
             "",
@@ -574,10 +576,10 @@ impl Store {
             .await?;
         }
         for seq in late {
-            Self::fill_gap(&mut tx, &req.device_id, seq).await?;
+            Self::fill_gap(&mut *tx, &req.device_id, seq).await?;
         }
         insert_rows(
-            &mut tx,
+            &mut *tx,
             "INSERT INTO device_gaps (device_id, from_seq, to_seq, user_id, detected_at)",
             "",
             5,
@@ -594,7 +596,6 @@ impl Store {
                 .collect(),
         )
         .await?;
-        tx.commit().await?;
         Ok((results, cursor))
     }
 
