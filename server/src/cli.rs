@@ -1,7 +1,7 @@
 //! The command line: `serve`, `migrate`, `seed-demo`, `create-user`, `import`, `backup`.
 
 use crate::settings::{LogFormat, Settings, SettingsError};
-use crate::{seed, telemetry, Server};
+use crate::{demo_cases, seed, telemetry, Server};
 use app::domain::validate::{required_text, NewPassword, Username};
 use app::domain::{AppError, Department, Role};
 use app::ssr::store::NewUserRow;
@@ -118,6 +118,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve { demo } => {
             if demo && store.user_count().await? == 0 {
                 seed::seed_demo(&store).await?;
+                demo_cases::seed_demo_cases(&store).await?;
                 print_demo_accounts();
             }
             let server = Server::bind(
@@ -142,6 +143,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 ));
             }
             seed::seed_demo(&store).await?;
+            demo_cases::seed_demo_cases(&store).await?;
             print_demo_accounts();
         }
         Command::CreateUser {

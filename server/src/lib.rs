@@ -3,6 +3,7 @@
 
 pub mod blobs;
 pub mod cli;
+pub mod demo_cases;
 pub mod http;
 pub mod seed;
 pub mod settings;

@@ -1254,7 +1254,46 @@ async fn directory_is_scoped(db: Db) {
     );
 }
 
+/// The demo desk starts with a case at each stage, made through the sync path.
+async fn demo_cases_cover_every_stage(db: Db) {
+    let app = TestApp::spawn(db).await;
+    server::demo_cases::seed_demo_cases(&app.store)
+        .await
+        .expect("demo cases");
+    let sup = Person::sign_in(&app, "super").await;
+    let all = sup.queue(&app, json!({})).await;
+    let mut statuses: Vec<&str> = all.iter().map(|c| c.status.as_str()).collect();
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [
+            "closed",
+            "closed",
+            "in_progress",
+            "open",
+            "open",
+            "return_visit",
+            "signed"
+        ]
+    );
+    let overdue = sup.queue(&app, json!({"overdue": true})).await;
+    assert!(
+        overdue.iter().any(|c| c.title.contains("Lift 2")),
+        "the untaken urgent repair is overdue"
+    );
+    let resident = Person::sign_in(&app, "resident").await;
+    let rated = all
+        .iter()
+        .find(|c| c.rating.is_some())
+        .expect("a rated case");
+    assert!(
+        resident.case(&app, &rated.id).await.is_some(),
+        "the resident follows their own cases"
+    );
+}
+
 on_both!(
+    demo_cases_cover_every_stage,
     repair_runs_from_portal_to_rating,
     refusal_and_unhappy_visit_reopen_the_work,
     complaint_runs_to_summary_and_closure,
