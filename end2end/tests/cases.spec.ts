@@ -103,10 +103,12 @@ test('a leak from the resident, through the technician offline, to the return vi
   await open(tech.page, `/cases/view?id=none`);
   await open(tech.page, '/cases/mine');
   await tech.context.setOffline(true);
-  const order = tech.page.getByTestId('order-sign');
-  await expect(order).toBeVisible();
-  await order.click();
-  await tech.page.getByTestId('order-start').click();
+  // Its own order: the technician's queue holds the demo desk's orders too.
+  const card = tech.page.getByTestId('order').filter({ hasText: title });
+  const sign = card.getByTestId('order-sign');
+  await expect(sign).toBeVisible();
+  await sign.click();
+  await card.getByTestId('order-start').click();
   await expect(tech.page.getByTestId('sync-waiting')).toHaveAttribute('data-count', '2');
   await tech.page.reload();
   await waitForHydration(tech.page);

@@ -58,7 +58,7 @@ pub fn MyOrdersPage() -> impl IntoView {
                         return view! { <p class="empty" data-testid="orders-empty">{move || i18n.t("cases.no_orders")}</p> }.into_any();
                     }
                     view! {
-                        <ul class="case-list orders" data-testid="orders">
+                        <div class="orders" data-testid="orders">
                             {list.into_iter().map(|v| {
                                 let case = StoredValue::new(v.case.clone());
                                 let next = match v.case.status {
@@ -67,8 +67,8 @@ pub fn MyOrdersPage() -> impl IntoView {
                                     _ => None,
                                 };
                                 view! {
-                                    <div class="order">
-                                        <CaseRow v now/>
+                                    <div class="order" data-testid="order">
+                                        <ul class="case-list"><CaseRow v now/></ul>
                                         {next.map(|(op, key, testid)| view! {
                                             <button type="button" class="primary big" data-testid=testid on:click=move |_| {
                                                 case.with_value(|c| stepper.send(Some(c), op, c.id.clone(), serde_json::json!({}), Vec::new(), || ()));
@@ -77,7 +77,7 @@ pub fn MyOrdersPage() -> impl IntoView {
                                     </div>
                                 }
                             }).collect_view()}
-                        </ul>
+                        </div>
                     }.into_any()
                 }}
             </WhenReady>
