@@ -182,7 +182,7 @@ pub(super) fn CaseRow(v: ViewCase, now: RwSignal<i64>) -> impl IntoView {
                 <span class="place">{place}</span>
                 <span class="meta">
                     {assignee}
-                    {(photos > 0).then(|| format!(" · {photos} 📷"))}
+                    {(photos > 0).then(|| view! { " · " {photos} " " {move || i18n.t("cases.photo_count")} })}
                 </span>
                 <span class="badge status">{move || i18n.t(status)}</span>
                 <span class="timers">{move || view! { <Timers timers=case.with_value(|c| c.timers(now.get()))/> }}</span>
