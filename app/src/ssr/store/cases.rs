@@ -130,8 +130,11 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut binds: Vec<String> = estates.to_vec();
+        // The page of ids is chosen on `cases` alone, in the order of the `cases_queue`
+        // index, and only its 50-odd documents are read from `records`: joining first read
+        // every matching document before sorting (tens of thousands on a common word).
         let mut sql = format!(
-            "SELECT r.doc FROM cases c JOIN records r ON r.entity = 'case' AND r.entity_id = c.id \
+            "SELECT c.id, c.escalated, c.deadline, c.created_at FROM cases c \
              WHERE c.estate_id IN ({})",
             params(1, estates.len())
         );
@@ -160,9 +163,13 @@ impl Store {
         let terms = search::query_terms(&filter.q);
         if !terms.is_empty() {
             match self.backend {
+                // `+c.rowid`: the matches filter a walk of the queue index in order
+                // (stopping after a page) instead of driving rowid lookups of every match
+                // and a sort; at 200,000 cases a common word went from ~110 ms to ~9 ms,
+                // and a word found nowhere costs one walk of the index (~20 ms).
                 Backend::Sqlite => push(
                     &mut sql,
-                    " AND c.rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)",
+                    " AND +c.rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)",
                     search::fts5_query(&terms),
                 ),
                 Backend::Postgres => push(
@@ -177,10 +184,13 @@ impl Store {
             q_now = Some(binds.len() + 1);
             sql.push_str(&format!(" AND c.deadline < ${}", binds.len() + 1));
         }
-        sql.push_str(&format!(
-            " ORDER BY c.escalated DESC, c.deadline ASC, c.created_at ASC, c.id ASC LIMIT {}",
-            filter.limit()
-        ));
+        // `c` is `cases` inside and the page outside, so one ORDER BY reads for both.
+        const ORDER: &str = "c.escalated DESC, c.deadline ASC, c.created_at ASC, c.id ASC";
+        let sql = format!(
+            "SELECT r.doc FROM ({sql} ORDER BY {ORDER} LIMIT {limit}) c \
+             JOIN records r ON r.entity = 'case' AND r.entity_id = c.id ORDER BY {ORDER}",
+            limit = filter.limit()
+        );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in binds {
             q = q.bind(b);
