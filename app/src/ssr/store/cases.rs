@@ -174,7 +174,7 @@ impl Store {
                 ),
                 Backend::Postgres => push(
                     &mut sql,
-                    " AND to_tsvector('simple', c.search_doc) @@ to_tsquery('simple', ?)",
+                    " AND c.search_tsv @@ to_tsquery('simple', ?)",
                     search::tsquery(&terms),
                 ),
             }
