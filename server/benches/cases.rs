@@ -31,6 +31,9 @@ use app::ssr::{new_id, now_ms, Store};
 use serde_json::{json, Value};
 use sqlx::Row;
 use std::collections::BTreeMap;
+mod common;
+
+use common::{env, ms, percentile};
 use std::time::{Duration, Instant};
 
 const MINUTE: i64 = 60_000;
@@ -40,21 +43,6 @@ const DAY: i64 = 24 * HOUR;
 /// estate's database, while the last weeks' are still being worked.
 const SPAN: i64 = 730 * DAY;
 
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
 /// `s` padded to `width` terminal columns: a CJK character takes two, which `{:<w}`
 /// does not know.
 fn pad(s: &str, width: usize) -> String {
@@ -63,10 +51,6 @@ fn pad(s: &str, width: usize) -> String {
         .map(|c| if c as u32 >= 0x2E80 { 2 } else { 1 })
         .sum();
     format!("{s}{}", " ".repeat(width.saturating_sub(cols)))
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 /// SplitMix64: the seeded data must be the same on every run and machine, so figures

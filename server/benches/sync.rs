@@ -15,26 +15,10 @@ use app::ssr::store::SqliteSync;
 use app::ssr::Store;
 use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
+mod common;
+
+use common::{env, ms, percentile};
 use std::time::{Duration, Instant};
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 struct Fixture {
     store: Store,
