@@ -7,7 +7,7 @@
 //! stay empty, so the server renders the same "loading" state the browser starts from.
 
 use crate::domain::cases::Directory;
-use crate::domain::outbox::{Entry, ViewCase};
+use crate::domain::outbox::{Entry, ViewCase, ViewRecord};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -62,6 +62,8 @@ pub struct SyncStatus {
 #[derive(Clone)]
 pub struct DeviceState {
     pub cases: ArcRwSignal<BTreeMap<String, ViewCase>>,
+    /// Every other record (the front-desk ledger, notices), by id.
+    pub ledger: ArcRwSignal<BTreeMap<String, ViewRecord>>,
     pub status: ArcRwSignal<SyncStatus>,
     pub attention: ArcRwSignal<Vec<Entry>>,
     /// Units, buildings, staff and service levels, as last fetched (kept offline).
@@ -98,6 +100,7 @@ thread_local! {
     static DEVICE: RefCell<Option<Rc<dyn Device>>> = const { RefCell::new(None) };
     static STATE: DeviceState = DeviceState {
         cases: ArcRwSignal::new(BTreeMap::new()),
+        ledger: ArcRwSignal::new(BTreeMap::new()),
         status: ArcRwSignal::new(SyncStatus::default()),
         attention: ArcRwSignal::new(Vec::new()),
         directory: ArcRwSignal::new(Directory::default()),

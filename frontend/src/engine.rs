@@ -5,10 +5,10 @@
 use crate::idb::Db;
 use crate::net::{self, NetError};
 use app::device::{self, Device, DeviceState, LocalFut, LocalPhoto, NewRecord};
-use app::domain::cases::Case;
 use app::domain::cases::Directory;
 use app::domain::ops::Actor;
 use app::domain::outbox::{self, Entry, EntryState, Outbox};
+use app::domain::records::Record;
 use app::domain::sync::{PushRequest, PULL_MAX_LIMIT};
 use app::domain::user::CurrentUser;
 use gloo_storage::{LocalStorage, Storage};
@@ -58,7 +58,7 @@ fn online() -> bool {
 
 struct Inner {
     outbox: Outbox,
-    records: BTreeMap<String, Case>,
+    records: BTreeMap<String, Record>,
     cursor: i64,
     last_ok: Option<i64>,
 }
@@ -226,7 +226,9 @@ impl Engine {
         let waiting = inner.outbox.waiting();
         let last_ok = inner.last_ok;
         drop(inner);
-        self.state.cases.set(view);
+        let (cases, ledger) = outbox::split(view);
+        self.state.cases.set(cases);
+        self.state.ledger.set(ledger);
         self.state.status.update(|s| {
             s.waiting = waiting;
             s.attention = attention.len();
@@ -377,20 +379,20 @@ impl Engine {
         loop {
             let since = self.inner.borrow().cursor;
             let page = net::pull(since, PULL_PAGE.min(PULL_MAX_LIMIT)).await?;
-            let cases: Vec<Case> = page
+            let records: Vec<Record> = page
                 .changes
                 .iter()
-                .filter(|c| c.entity == "case" && !c.deleted)
-                .filter_map(|c| serde_json::from_value(c.record.clone()).ok())
+                .filter(|c| !c.deleted)
+                .filter_map(|c| Record::from_feed(&c.entity, c.record.clone()))
                 .collect();
             self.db
-                .apply_pull(&cases, page.cursor)
+                .apply_pull(&records, page.cursor)
                 .await
                 .map_err(NetError::Retry)?;
             {
                 let mut inner = self.inner.borrow_mut();
-                for c in cases {
-                    inner.records.insert(c.id.clone(), c);
+                for r in records {
+                    inner.records.insert(r.id().to_string(), r);
                 }
                 inner.cursor = page.cursor;
             }
@@ -431,12 +433,17 @@ impl Device for Handle {
             );
             // The same rules as the server's, now: refuse what can never apply.
             let current = e.inner.borrow().records.get(&m.entity_id).cloned();
-            let view_case = e
+            let shown = e
                 .state
                 .cases
-                .with_untracked(|v| v.get(&m.entity_id).map(|c| c.case.clone()));
+                .with_untracked(|v| v.get(&m.entity_id).map(|c| Record::Case(c.case.clone())))
+                .or_else(|| {
+                    e.state
+                        .ledger
+                        .with_untracked(|v| v.get(&m.entity_id).map(|r| r.record.clone()))
+                });
             outbox::check(
-                view_case.as_ref().or(current.as_ref()),
+                shown.as_ref().or(current.as_ref()),
                 &m,
                 &e.actor,
                 &*e.facts.borrow(),

@@ -13,6 +13,7 @@
 
 use app::domain::cases::Case;
 use app::domain::outbox::{Entry, Outbox};
+use app::domain::records::Record;
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
@@ -33,7 +34,7 @@ fn err(e: impl std::fmt::Debug) -> String {
 /// What the device holds, read at start.
 pub struct Loaded {
     pub outbox: Outbox,
-    pub records: BTreeMap<String, Case>,
+    pub records: BTreeMap<String, Record>,
     pub cursor: i64,
     pub last_ok: Option<i64>,
 }
@@ -85,8 +86,12 @@ impl Db {
             .map_err(err)?
         {
             if let Some(text) = v.as_string() {
-                if let Ok(c) = serde_json::from_str::<Case>(&text) {
-                    records.insert(c.id.clone(), c);
+                // Replicas written before the ledger hold bare cases.
+                let record = serde_json::from_str::<Record>(&text)
+                    .ok()
+                    .or_else(|| serde_json::from_str::<Case>(&text).ok().map(Record::Case));
+                if let Some(r) = record {
+                    records.insert(r.id().to_string(), r);
                 }
             }
         }
@@ -169,16 +174,16 @@ impl Db {
     }
 
     /// Stores pulled records and the cursor after them, together.
-    pub async fn apply_pull(&self, records: &[Case], cursor: i64) -> IdbResult<()> {
+    pub async fn apply_pull(&self, records: &[Record], cursor: i64) -> IdbResult<()> {
         let tx = self
             .db
             .transaction(&[RECORDS, META], TransactionMode::ReadWrite)
             .map_err(err)?;
         let store = tx.store(RECORDS).map_err(err)?;
-        for c in records {
-            let text = serde_json::to_string(c).map_err(err)?;
+        for r in records {
+            let text = serde_json::to_string(r).map_err(err)?;
             store
-                .put(&text.into(), Some(&c.id.as_str().into()))
+                .put(&text.into(), Some(&r.id().into()))
                 .await
                 .map_err(err)?;
         }

@@ -8,8 +8,8 @@ use app::ssr::store::{NewResidentRow, NewUserRow};
 use app::ssr::{auth, new_id, now_ms, Store, StoreError};
 
 /// The demo accounts, all with the password `demo`.
-pub const DEMO_ACCOUNTS: [&str; 8] = [
-    "desk", "super", "tech", "patrol", "resident", "manager", "admin", "cashier",
+pub const DEMO_ACCOUNTS: [&str; 9] = [
+    "desk", "desk2", "super", "tech", "patrol", "resident", "manager", "admin", "cashier",
 ];
 
 /// The demo estate's code.
@@ -170,6 +170,12 @@ pub async fn seed_demo(store: &Store) -> Result<(), StoreError> {
         (
             "desk",
             "前台 林小雨 Lin Xiaoyu",
+            Role::FrontDesk,
+            Department::CustomerService,
+        ),
+        (
+            "desk2",
+            "前台 何佳 He Jia",
             Role::FrontDesk,
             Department::CustomerService,
         ),

@@ -3,4 +3,5 @@
 pub mod feedback;
 pub mod guard;
 pub mod layout;
+pub mod stepper;
 pub mod sync_status;

@@ -1,14 +1,41 @@
 //! Domain types shared by the browser and the server.
 
+/// Implements the stable word, the translation key and parsing for a unit-only enum.
+macro_rules! words {
+    ($t:ident, $prefix:literal, [$($v:ident => $w:literal),+ $(,)?]) => {
+        impl $t {
+            pub const ALL: &'static [$t] = &[$($t::$v),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($t::$v => $w),+ }
+            }
+
+            pub fn label_key(self) -> &'static str {
+                match self { $($t::$v => concat!($prefix, ".", $w)),+ }
+            }
+        }
+
+        impl ::std::str::FromStr for $t {
+            type Err = ();
+            fn from_str(s: &str) -> Result<Self, ()> {
+                $t::ALL.iter().copied().find(|k| k.as_str() == s).ok_or(())
+            }
+        }
+    };
+}
+
 pub mod blobs;
 pub mod cases;
 pub mod error;
 pub mod estate;
 pub mod import;
+pub mod ledger;
 pub mod ops;
 pub mod outbox;
+pub mod records;
 pub mod resident;
 pub mod role;
+pub mod rules;
 pub mod sync;
 pub mod user;
 pub mod validate;

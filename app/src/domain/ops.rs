@@ -5,6 +5,8 @@
 //! Every op is documented in `docs/ops.md` (payload, who may send it, rejection codes).
 
 use super::cases::{self, Case};
+use super::ledger::{self, LedgerOp};
+use super::records::Record;
 use super::user::CurrentUser;
 use super::{Department, Role};
 use serde::{Deserialize, Serialize};
@@ -61,6 +63,11 @@ pub trait Facts {
 
     /// A staff member, or `None` when unknown (or not active).
     fn staff(&self, _user_id: &str) -> Option<StaffFact> {
+        None
+    }
+
+    /// The estate a building belongs to, or `None` when unknown.
+    fn building(&self, _building_id: &str) -> Option<String> {
         None
     }
 
@@ -135,6 +142,7 @@ impl Rejection {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     Case(CaseOp),
+    Ledger(LedgerOp),
 }
 
 /// The ops on a case; see `docs/ops.md`.
@@ -167,22 +175,47 @@ pub enum CaseOp {
 }
 
 /// The kinds of record the change feed carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Entity {
     Case,
+    Visit,
+    Call,
+    Pass,
+    Key,
+    Parcel,
+    Shift,
+    Notice,
 }
 
 impl Entity {
+    pub const ALL: [Entity; 8] = [
+        Entity::Case,
+        Entity::Visit,
+        Entity::Call,
+        Entity::Pass,
+        Entity::Key,
+        Entity::Parcel,
+        Entity::Shift,
+        Entity::Notice,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Entity::Case => "case",
+            Entity::Visit => "visit",
+            Entity::Call => "call",
+            Entity::Pass => "pass",
+            Entity::Key => "key",
+            Entity::Parcel => "parcel",
+            Entity::Shift => "shift",
+            Entity::Notice => "notice",
         }
     }
 }
 
 impl Op {
-    /// The op names this build understands.
-    pub const NAMES: [&'static str; 24] = [
+    /// The case op names this build understands (the ledger's are `LedgerOp::NAMES`).
+    pub const CASE_NAMES: [&'static str; 24] = [
         "case.create",
         "case.comment",
         "case.classify",
@@ -219,6 +252,9 @@ impl Op {
                 .map_err(|e| Rejection::new(RejectCode::BadPayload, format!("{op} payload: {e}")))
         }
         let p = payload;
+        if let Some(ledger) = LedgerOp::parse(op, p) {
+            return ledger.map(Op::Ledger);
+        }
         let case = match op {
             "case.create" => CaseOp::Create(read(op, p)?),
             "case.comment" => CaseOp::Comment(read(op, p)?),
@@ -258,6 +294,7 @@ impl Op {
     pub fn entity(&self) -> Entity {
         match self {
             Op::Case(_) => Entity::Case,
+            Op::Ledger(op) => op.entity(),
         }
     }
 
@@ -269,6 +306,7 @@ impl Op {
             Op::Case(CaseOp::Finish(p)) => p.photos.clone(),
             Op::Case(CaseOp::Accept(p)) => vec![p.signature.clone()],
             Op::Case(_) => Vec::new(),
+            Op::Ledger(op) => op.photo_names(),
         }
     }
 
@@ -276,7 +314,16 @@ impl Op {
     pub fn unit_id(&self) -> Option<&str> {
         match self {
             Op::Case(CaseOp::Create(p)) => p.unit_id.as_deref(),
+            Op::Ledger(op) => op.unit_id(),
             _ => None,
+        }
+    }
+
+    /// The building an op names, to look up before applying.
+    pub fn building_id(&self) -> Option<&str> {
+        match self {
+            Op::Ledger(op) => op.building_id(),
+            Op::Case(_) => None,
         }
     }
 
@@ -284,6 +331,7 @@ impl Op {
     pub fn staff_id(&self) -> Option<&str> {
         match self {
             Op::Case(CaseOp::Dispatch(p) | CaseOp::Reassign(p)) => p.assignee_id.as_deref(),
+            Op::Ledger(op) => op.staff_id(),
             _ => None,
         }
     }
@@ -302,8 +350,27 @@ pub struct Context<'a> {
 
 /// Applies an op to the current state of its record (`None` when there is none yet)
 /// and returns the new state, or why it can never apply.
-pub fn apply(state: Option<&Case>, op: &Op, cx: Context<'_>) -> Result<Case, Rejection> {
-    let Op::Case(op) = op;
+pub fn apply(state: Option<&Record>, op: &Op, cx: Context<'_>) -> Result<Record, Rejection> {
+    match op {
+        Op::Case(op) => {
+            let case = match state {
+                None => None,
+                Some(Record::Case(c)) => Some(c),
+                Some(other) => {
+                    return Err(Rejection::new(
+                        RejectCode::AlreadyExists,
+                        format!("the id belongs to a {}", other.entity().as_str()),
+                    ))
+                }
+            };
+            apply_case(case, op, cx).map(Record::Case)
+        }
+        Op::Ledger(op) => ledger::apply(state, op, &cx),
+    }
+}
+
+/// Applies a case op to the case (`None` when there is none yet).
+pub fn apply_case(state: Option<&Case>, op: &CaseOp, cx: Context<'_>) -> Result<Case, Rejection> {
     let (a, at, m) = (cx.actor, cx.at, cx.mutation_id);
     let s = state;
     match op {

@@ -5,6 +5,7 @@
 
 use super::cases::Case;
 use super::ops::{self, Actor, Facts, Op, Rejection};
+use super::records::Record;
 use super::sync::{Mutation, PushResult, PushStatus, MAX_MUTATIONS_PER_PUSH};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -159,7 +160,15 @@ impl Outbox {
     }
 }
 
-/// A case as a screen shows it: the replica's state with waiting mutations on top.
+/// A record as a screen shows it: the replica's state with waiting mutations on top.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewRecord {
+    pub record: Record,
+    /// Some change to it is still waiting for the server.
+    pub pending: bool,
+}
+
+/// A case as a screen shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ViewCase {
     pub case: Case,
@@ -174,22 +183,22 @@ fn made_at(m: &Mutation) -> i64 {
         .unwrap_or(0)
 }
 
-/// The screens' view: every case of the replica, plus what the outbox's waiting
-/// mutations make of them (a waiting create shows the new case at once). A waiting
+/// The screens' view: every record of the replica, plus what the outbox's waiting
+/// mutations make of them (a waiting create shows the new record at once). A waiting
 /// mutation the rules refuse locally is left out of the view; the server will answer it.
 pub fn view(
-    replica: &BTreeMap<String, Case>,
+    replica: &BTreeMap<String, Record>,
     outbox: &Outbox,
     actor: &Actor,
     facts: &dyn Facts,
-) -> BTreeMap<String, ViewCase> {
-    let mut out: BTreeMap<String, ViewCase> = replica
+) -> BTreeMap<String, ViewRecord> {
+    let mut out: BTreeMap<String, ViewRecord> = replica
         .iter()
-        .map(|(id, c)| {
+        .map(|(id, r)| {
             (
                 id.clone(),
-                ViewCase {
-                    case: c.clone(),
+                ViewRecord {
+                    record: r.clone(),
                     pending: false,
                 },
             )
@@ -203,7 +212,7 @@ pub fn view(
         let at = made_at(m);
         let next = Op::parse(&m.op, &m.payload).and_then(|op| {
             ops::apply(
-                out.get(&m.entity_id).map(|v| &v.case),
+                out.get(&m.entity_id).map(|v| &v.record),
                 &op,
                 ops::Context {
                     mutation_id: &m.id,
@@ -214,11 +223,11 @@ pub fn view(
                 },
             )
         });
-        if let Ok(case) = next {
+        if let Ok(record) = next {
             out.insert(
-                case.id.clone(),
-                ViewCase {
-                    case,
+                record.id().to_string(),
+                ViewRecord {
+                    record,
                     pending: true,
                 },
             );
@@ -227,17 +236,48 @@ pub fn view(
     out
 }
 
+/// The cases of a view, for the case screens; the rest stays for the ledger's.
+pub fn split(
+    view: BTreeMap<String, ViewRecord>,
+) -> (BTreeMap<String, ViewCase>, BTreeMap<String, ViewRecord>) {
+    let mut cases = BTreeMap::new();
+    let mut rest = BTreeMap::new();
+    for (id, v) in view {
+        match v.record {
+            Record::Case(case) => {
+                cases.insert(
+                    id,
+                    ViewCase {
+                        case,
+                        pending: v.pending,
+                    },
+                );
+            }
+            record => {
+                rest.insert(
+                    id,
+                    ViewRecord {
+                        record,
+                        pending: v.pending,
+                    },
+                );
+            }
+        }
+    }
+    (cases, rest)
+}
+
 /// Whether a mutation the device holds would be refused by the rules as they stand now:
 /// lets a form say why at once, offline, instead of after the next sync.
 pub fn check(
-    replica_case: Option<&Case>,
+    current: Option<&Record>,
     m: &Mutation,
     actor: &Actor,
     facts: &dyn Facts,
 ) -> Result<(), Rejection> {
     let op = Op::parse(&m.op, &m.payload)?;
     ops::apply(
-        replica_case,
+        current,
         &op,
         ops::Context {
             mutation_id: &m.id,
@@ -300,10 +340,11 @@ mod tests {
         assert_eq!((a.seq, b.seq), (1, 2));
         assert_eq!(o.waiting(), 2);
 
-        let v = view(&BTreeMap::new(), &o, &desk(), &NoUnits);
+        let (v, rest) = split(view(&BTreeMap::new(), &o, &desk(), &NoUnits));
         let c1 = v.get("c1").expect("the waiting case shows");
         assert!(c1.pending);
         assert_eq!(c1.case.events.len(), 2);
+        assert!(rest.is_empty());
 
         // The answer to the first only is lost: both are sent again, in order.
         assert_eq!(

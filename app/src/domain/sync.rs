@@ -117,7 +117,7 @@ pub enum EnvelopeError {
     BadMutation { index: usize, message: String },
 }
 
-fn is_uuid(s: &str) -> bool {
+pub fn is_uuid(s: &str) -> bool {
     uuid::Uuid::parse_str(s).is_ok()
 }
 

@@ -4,11 +4,12 @@
 use super::json::ApiJson;
 use super::AppState;
 use app::domain::blobs::{is_sha256_hex, BlobType, MAX_BLOB_BYTES};
+use app::domain::ledger::keeps_ledger;
 use app::domain::ops::Actor;
 use app::domain::sync::{
     PullResponse, PushRequest, PushResponse, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT,
 };
-use app::domain::AppError;
+use app::domain::{AppError, Role};
 use app::ssr::store::{RejectedMutation, Scope, SeqGap};
 use app::ssr::{now_ms, Caller};
 use axum::body::Bytes;
@@ -43,10 +44,24 @@ async fn openapi() -> Response {
         .into_response()
 }
 
-/// The records a caller may pull: staff their estates, residents their units.
+/// The records a caller may pull: the desk everything of its estates, staff in the
+/// field what their work needs (cases, notices; the gate's patrols release passes),
+/// residents their units' records and the notices addressed to them.
 fn scope(caller: &Caller) -> Scope<'_> {
-    if caller.user.role.is_staff() {
+    use app::domain::ops::Entity;
+    let role = caller.user.role;
+    if keeps_ledger(role) {
         Scope::Estates(&caller.user.estate_ids)
+    } else if role == Role::Patrol {
+        Scope::Field {
+            estates: &caller.user.estate_ids,
+            entities: &[Entity::Case, Entity::Notice, Entity::Pass],
+        }
+    } else if role.is_staff() {
+        Scope::Field {
+            estates: &caller.user.estate_ids,
+            entities: &[Entity::Case, Entity::Notice],
+        }
     } else {
         Scope::Resident {
             units: &caller.user.unit_ids,

@@ -80,7 +80,7 @@ async fn backup_while_writing_is_consistent() {
         .fetch_one(copy.pool())
         .await
         .unwrap();
-    assert_eq!(accounts, 8);
+    assert_eq!(accounts, server::seed::DEMO_ACCOUNTS.len() as i64);
 }
 
 #[tokio::test]

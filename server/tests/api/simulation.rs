@@ -240,7 +240,11 @@ async fn run(
             .timestamp_millis();
         let out = op.and_then(|op| {
             ops::apply(
-                expected.get(&m.entity_id),
+                expected
+                    .get(&m.entity_id)
+                    .cloned()
+                    .map(app::domain::records::Record::Case)
+                    .as_ref(),
                 &op,
                 ops::Context {
                     mutation_id: &m.id,
@@ -252,7 +256,7 @@ async fn run(
             )
         });
         match (out, status) {
-            (Ok(case), PushStatus::Applied) => {
+            (Ok(app::domain::records::Record::Case(case)), PushStatus::Applied) => {
                 expected.insert(case.id.clone(), case);
             }
             (Err(r), PushStatus::Rejected { code, .. }) => {

@@ -58,6 +58,13 @@ impl Facts for Directory {
         self.staff.iter().find(|s| s.id == user_id).cloned()
     }
 
+    fn building(&self, building_id: &str) -> Option<String> {
+        self.buildings
+            .iter()
+            .find(|b| b.id == building_id)
+            .map(|b| b.estate_id.clone())
+    }
+
     fn policy(&self, estate_id: &str) -> Policy {
         self.policies.get(estate_id).cloned().unwrap_or_default()
     }

@@ -36,7 +36,6 @@ use super::ops::{Actor, RejectCode, Rejection};
 use super::resident::PaymentStanding;
 use super::{Department, Role};
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
 
 /// Longest title and description, in characters.
 pub const MAX_TITLE_CHARS: usize = 120;
@@ -58,30 +57,6 @@ pub enum CaseKind {
     Suggestion,
     Help,
     Praise,
-}
-
-/// Implements the stable word, the translation key and parsing for a unit-only enum.
-macro_rules! words {
-    ($t:ident, $prefix:literal, [$($v:ident => $w:literal),+ $(,)?]) => {
-        impl $t {
-            pub const ALL: &'static [$t] = &[$($t::$v),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($t::$v => $w),+ }
-            }
-
-            pub fn label_key(self) -> &'static str {
-                match self { $($t::$v => concat!($prefix, ".", $w)),+ }
-            }
-        }
-
-        impl FromStr for $t {
-            type Err = ();
-            fn from_str(s: &str) -> Result<Self, ()> {
-                $t::ALL.iter().copied().find(|k| k.as_str() == s).ok_or(())
-            }
-        }
-    };
 }
 
 words!(CaseKind, "case.kind", [
@@ -631,17 +606,7 @@ fn seen<'c>(existing: Option<&'c Case>, actor: &Actor) -> Result<&'c Case, Rejec
         .ok_or_else(|| Rejection::new(RejectCode::NotFound, "no such case"))
 }
 
-fn need(ok: bool, code: RejectCode, message: &str) -> Result<(), Rejection> {
-    if ok {
-        Ok(())
-    } else {
-        Err(Rejection::new(code, message))
-    }
-}
-
-fn forbid_unless(ok: bool, message: &str) -> Result<(), Rejection> {
-    need(ok, RejectCode::Forbidden, message)
-}
+pub(crate) use crate::domain::rules::{forbid_unless, need, optional_text, text};
 
 fn status_in(case: &Case, allowed: &[CaseStatus], message: &str) -> Result<(), Rejection> {
     need(
@@ -649,34 +614,6 @@ fn status_in(case: &Case, allowed: &[CaseStatus], message: &str) -> Result<(), R
         RejectCode::InvalidTransition,
         &format!("{message} (the case is {})", case.status.as_str()),
     )
-}
-
-fn text(field: &str, value: &str, max: usize, required: bool) -> Result<String, Rejection> {
-    let t = value.trim();
-    if required && t.is_empty() {
-        return Err(Rejection::new(
-            RejectCode::BadPayload,
-            format!("{field} is required"),
-        ));
-    }
-    if t.chars().count() > max {
-        return Err(Rejection::new(
-            RejectCode::BadPayload,
-            format!("{field} is longer than {max} characters"),
-        ));
-    }
-    Ok(t.to_string())
-}
-
-fn optional_text(
-    field: &str,
-    value: &Option<String>,
-    max: usize,
-) -> Result<Option<String>, Rejection> {
-    match value {
-        Some(v) => Ok(Some(text(field, v, max, false)?).filter(|t| !t.is_empty())),
-        None => Ok(None),
-    }
 }
 
 /// Checks photo names: lowercase SHA-256 hex, no repeats, not too many.

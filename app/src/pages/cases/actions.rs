@@ -11,6 +11,7 @@ use crate::domain::cases::{
     may_be_assigned, runs_desk, supervises, Case, CaseKind, CaseStatus, Cause, ComplaintNature,
     Priority, VisitMethod,
 };
+use crate::domain::records::Record;
 use crate::domain::{Department, Role};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
@@ -25,7 +26,16 @@ fn send(
     st: Stepper,
     done: impl FnOnce() + 'static,
 ) {
-    case.with_value(|c| st.send(Some(c), op, c.id.clone(), payload, photos, done));
+    case.with_value(|c| {
+        st.send(
+            Some(&Record::Case(c.clone())),
+            op,
+            c.id.clone(),
+            payload,
+            photos,
+            done,
+        )
+    });
 }
 
 #[component]

@@ -10,6 +10,7 @@ use crate::domain::cases::{
     may_be_assigned, runs_desk, supervises, urgency_order, CaseKind, CaseStatus, Policy,
 };
 use crate::domain::outbox::ViewCase;
+use crate::domain::records::Record;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 
@@ -71,7 +72,7 @@ pub fn MyOrdersPage() -> impl IntoView {
                                         <ul class="case-list"><CaseRow v now/></ul>
                                         {next.map(|(op, key, testid)| view! {
                                             <button type="button" class="primary big" data-testid=testid on:click=move |_| {
-                                                case.with_value(|c| stepper.send(Some(c), op, c.id.clone(), serde_json::json!({}), Vec::new(), || ()));
+                                                case.with_value(|c| stepper.send(Some(&Record::Case(c.clone())), op, c.id.clone(), serde_json::json!({}), Vec::new(), || ()));
                                             }>{move || i18n.t(key)}</button>
                                         })}
                                     </div>

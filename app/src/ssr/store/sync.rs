@@ -21,6 +21,7 @@ use super::{Store, StoreError};
 use crate::domain::cases::Case;
 use crate::domain::cases::Policy;
 use crate::domain::ops::{self, Actor, Entity, Facts, Op, Rejection, StaffFact, UnitFact};
+use crate::domain::records::Record;
 use crate::domain::sync::{
     Change, Mutation, PushRequest, PushResult, PushStatus, RejectedMutation, SeqGap,
 };
@@ -113,6 +114,8 @@ pub(super) async fn select_in(
 /// What the rules look up, read once per push.
 struct PushFacts {
     units: HashMap<String, UnitFact>,
+    /// Building id → its estate.
+    buildings: HashMap<String, String>,
     staff: HashMap<String, StaffFact>,
     policies: HashMap<String, Policy>,
 }
@@ -124,6 +127,10 @@ impl Facts for PushFacts {
 
     fn staff(&self, user_id: &str) -> Option<StaffFact> {
         self.staff.get(user_id).cloned()
+    }
+
+    fn building(&self, building_id: &str) -> Option<String> {
+        self.buildings.get(building_id).cloned()
     }
 
     fn policy(&self, estate_id: &str) -> Policy {
@@ -145,20 +152,32 @@ struct Published {
     estate_id: String,
     unit_id: Option<String>,
     owner_id: Option<String>,
+    resident_scope: Option<String>,
     doc: String,
 }
 
 impl Published {
-    fn case(c: &Case) -> Result<Self, StoreError> {
+    fn of(r: &Record) -> Result<Self, StoreError> {
         Ok(Published {
-            entity: Entity::Case,
-            id: c.id.clone(),
-            estate_id: c.estate_id.clone(),
-            unit_id: c.unit_id.clone(),
-            owner_id: Some(c.created_by.clone()),
-            doc: serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            entity: r.entity(),
+            id: r.id().to_string(),
+            estate_id: r.estate_id().to_string(),
+            unit_id: r.resident_unit().map(str::to_string),
+            owner_id: r.owner_id().map(str::to_string),
+            resident_scope: r.resident_scope(),
+            doc: r
+                .doc_json()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
         })
     }
+}
+
+/// Reads a stored record of a known kind.
+fn read_record(entity: &str, doc: &str) -> Result<Record, StoreError> {
+    let value: serde_json::Value =
+        serde_json::from_str(doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Record::from_feed(entity, value)
+        .ok_or_else(|| StoreError::Corrupt(format!("a stored {entity} does not read")))
 }
 
 /// When a mutation counts as made: the device's clock, but never later than receipt.
@@ -170,8 +189,13 @@ fn effective_time(client_time: &str, received_at: i64) -> i64 {
 
 /// Who may see what on the feed.
 pub enum Scope<'a> {
-    /// Staff: everything of these estates.
+    /// The desk and those who run it: everything of these estates.
     Estates(&'a [String]),
+    /// Staff in the field: these kinds of record of these estates.
+    Field {
+        estates: &'a [String],
+        entities: &'static [Entity],
+    },
     /// A resident: records of these units, and what they filed themselves.
     Resident {
         units: &'a [String],
@@ -189,15 +213,36 @@ impl Scope<'_> {
                 estates.to_vec(),
             ),
             Scope::Estates(_) => ("1 = 0".into(), Vec::new()),
+            Scope::Field { estates, entities } if !estates.is_empty() => {
+                // The kinds are this build's own words, never input.
+                let kinds: Vec<String> = entities
+                    .iter()
+                    .map(|e| format!("'{}'", e.as_str()))
+                    .collect();
+                (
+                    format!(
+                        "{prefix}estate_id IN ({}) AND {prefix}entity IN ({})",
+                        params(first, estates.len()),
+                        kinds.join(", ")
+                    ),
+                    estates.to_vec(),
+                )
+            }
+            Scope::Field { .. } => ("1 = 0".into(), Vec::new()),
             Scope::Resident { units, user_id } => {
                 let mut keys = vec![user_id.to_string()];
                 keys.extend(units.iter().cloned());
                 let units_in = if units.is_empty() {
                     String::new()
                 } else {
+                    // Their units' records, and what is addressed to their unit, their
+                    // building or their estate (notices).
+                    let p = params(first + 1, units.len());
                     format!(
-                        " OR {prefix}unit_id IN ({})",
-                        params(first + 1, units.len())
+                        " OR {prefix}unit_id IN ({p}) OR {prefix}resident_scope IN (\
+                         SELECT 'unit:' || id FROM units WHERE id IN ({p}) \
+                         UNION SELECT 'building:' || building_id FROM units WHERE id IN ({p}) \
+                         UNION SELECT 'estate:' || estate_id FROM units WHERE id IN ({p}))"
                     )
                 };
                 (format!("({prefix}owner_id = ${first}{units_in})"), keys)
@@ -235,17 +280,20 @@ impl Store {
                     Val::Text(p.estate_id),
                     Val::OptText(p.unit_id),
                     Val::OptText(p.owner_id),
+                    Val::OptText(p.resident_scope),
                     Val::Text(p.doc),
                 ]
             })
             .collect();
         insert_rows(
             conn,
-            "INSERT INTO records (entity, entity_id, cursor, estate_id, unit_id, owner_id, doc)",
+            "INSERT INTO records (entity, entity_id, cursor, estate_id, unit_id, owner_id, \
+             resident_scope, doc)",
             "ON CONFLICT (entity, entity_id) DO UPDATE SET cursor = excluded.cursor, \
              estate_id = excluded.estate_id, unit_id = excluded.unit_id, \
-             owner_id = excluded.owner_id, doc = excluded.doc",
-            7,
+             owner_id = excluded.owner_id, resident_scope = excluded.resident_scope, \
+             doc = excluded.doc",
+            8,
             rows,
         )
         .await?;
@@ -298,34 +346,38 @@ impl Store {
             };
             known.insert(id, status);
         }
-        let mut case_ids: Vec<String> = Vec::new();
+        let mut record_ids: HashMap<Entity, Vec<String>> = HashMap::new();
         let mut unit_ids: Vec<String> = Vec::new();
+        let mut building_ids: Vec<String> = Vec::new();
         let mut staff_ids: Vec<String> = Vec::new();
         for (m, op) in req.mutations.iter().zip(&parsed) {
             if let Ok(op) = op {
-                if op.entity() == Entity::Case {
-                    case_ids.push(m.entity_id.clone());
-                }
+                record_ids
+                    .entry(op.entity())
+                    .or_default()
+                    .push(m.entity_id.clone());
                 unit_ids.extend(op.unit_id().map(str::to_string));
+                building_ids.extend(op.building_id().map(str::to_string));
                 staff_ids.extend(op.staff_id().map(str::to_string));
             }
         }
-        case_ids.sort();
-        case_ids.dedup();
         unit_ids.sort();
         unit_ids.dedup();
-        let mut cases: HashMap<String, Case> = HashMap::new();
-        for r in select_in(
-            &mut *tx,
-            "SELECT entity_id, doc FROM records WHERE entity = 'case' AND entity_id",
-            &case_ids,
-        )
-        .await?
-        {
-            let doc: String = r.try_get(1)?;
-            let case: Case =
-                serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            cases.insert(r.try_get(0)?, case);
+        building_ids.sort();
+        building_ids.dedup();
+        // One query per kind of record the push touches (the key is (entity, id)).
+        let mut records: HashMap<String, Record> = HashMap::new();
+        for (entity, mut ids) in record_ids {
+            ids.sort();
+            ids.dedup();
+            let sql = format!(
+                "SELECT entity_id, doc FROM records WHERE entity = '{}' AND entity_id",
+                entity.as_str()
+            );
+            for r in select_in(&mut *tx, &sql, &ids).await? {
+                let doc: String = r.try_get(1)?;
+                records.insert(r.try_get(0)?, read_record(entity.as_str(), &doc)?);
+            }
         }
         let mut unit_estates = HashMap::new();
         for r in select_in(
@@ -345,11 +397,26 @@ impl Store {
                 },
             );
         }
-        let mut estates: Vec<String> = cases.values().map(|c| c.estate_id.clone()).collect();
+        let mut buildings = HashMap::new();
+        for r in select_in(
+            &mut *tx,
+            "SELECT id, estate_id FROM buildings WHERE id",
+            &building_ids,
+        )
+        .await?
+        {
+            buildings.insert(r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?);
+        }
+        let mut estates: Vec<String> = records
+            .values()
+            .filter(|r| r.entity() == Entity::Case)
+            .map(|r| r.estate_id().to_string())
+            .collect();
         estates.extend(unit_estates.values().map(|u| u.estate_id.clone()));
         estates.extend(actor.estate_ids.iter().cloned());
         let facts = PushFacts {
             units: unit_estates,
+            buildings,
             staff: super::cases::staff_facts(&mut *tx, &staff_ids).await?,
             policies: super::cases::policies(&mut *tx, &estates).await?,
         };
@@ -367,7 +434,7 @@ impl Store {
         let mut results = Vec::with_capacity(req.mutations.len());
         let mut log: Vec<LogRow<'_>> = Vec::new();
         let mut dirty: Vec<String> = Vec::new();
-        let mut names: Vec<(String, String)> = Vec::new();
+        let mut names: Vec<(String, Entity, String)> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         for (m, op) in req.mutations.iter().zip(parsed) {
             if let Some(status) = known.get(&m.id) {
@@ -409,23 +476,24 @@ impl Store {
                     facts: &facts,
                     at,
                 };
-                let next = ops::apply(cases.get(&m.entity_id), &op, cx)?;
+                let next = ops::apply(records.get(&m.entity_id), &op, cx)?;
                 Ok((op, next))
             });
             match outcome {
                 Ok((op, next)) => {
+                    let id = next.id().to_string();
                     for n in op.photo_names() {
-                        names.push((n.clone(), next.id.clone()));
+                        names.push((n.clone(), next.entity(), id.clone()));
                     }
                     log.push(LogRow {
                         m,
-                        estate_id: Some(next.estate_id.clone()),
+                        estate_id: Some(next.estate_id().to_string()),
                         outcome: Ok(()),
                     });
-                    if !dirty.contains(&next.id) {
-                        dirty.push(next.id.clone());
+                    if !dirty.contains(&id) {
+                        dirty.push(id.clone());
                     }
-                    cases.insert(next.id.clone(), next);
+                    records.insert(id, next);
                     results.push(PushResult {
                         id: m.id.clone(),
                         status: PushStatus::Applied,
@@ -452,8 +520,8 @@ impl Store {
         // Photos are pending until their bytes are stored.
         let mut all_names: Vec<String> = dirty
             .iter()
-            .filter_map(|id| cases.get(id))
-            .flat_map(|c| c.photo_names())
+            .filter_map(|id| records.get(id))
+            .flat_map(|r| r.photo_names())
             .collect();
         all_names.sort();
         all_names.dedup();
@@ -470,10 +538,14 @@ impl Store {
         let mut published = Vec::with_capacity(dirty.len());
         let mut case_rows = Vec::with_capacity(dirty.len());
         for id in &dirty {
-            let Some(case) = cases.get_mut(id) else {
+            let Some(record) = records.get_mut(id) else {
                 continue;
             };
-            case.mark_pending(|n| stored.contains(n));
+            record.mark_pending(|n| stored.contains(n));
+            published.push(Published::of(record)?);
+            let Record::Case(case) = record else {
+                continue;
+            };
             case_rows.push(vec![
                 Val::Text(case.id.clone()),
                 Val::Text(case.estate_id.clone()),
@@ -491,7 +563,6 @@ impl Store {
                 Val::Int(i64::from(case.escalated)),
                 Val::Int(case.deadline()),
             ]);
-            published.push(Published::case(case)?);
         }
         insert_rows(
             &mut *tx,
@@ -505,7 +576,10 @@ impl Store {
             case_rows,
         )
         .await?;
-        let indexed: Vec<&Case> = dirty.iter().filter_map(|id| cases.get(id)).collect();
+        let indexed: Vec<&Case> = dirty
+            .iter()
+            .filter_map(|id| records.get(id).and_then(Record::as_case))
+            .collect();
         self.index_cases(&mut *tx, &indexed).await?;
         names.sort();
         names.dedup();
@@ -516,7 +590,13 @@ impl Store {
             3,
             names
                 .into_iter()
-                .map(|(sha, id)| vec![Val::Text(sha), Val::Text("case".into()), Val::Text(id)])
+                .map(|(sha, entity, id)| {
+                    vec![
+                        Val::Text(sha),
+                        Val::Text(entity.as_str().into()),
+                        Val::Text(id),
+                    ]
+                })
                 .collect(),
         )
         .await?;
@@ -804,27 +884,27 @@ impl Store {
             > 0;
         if inserted {
             let rows = sqlx::query(
-                "SELECT r.doc FROM blob_refs b JOIN records r \
+                "SELECT r.entity, r.doc FROM blob_refs b JOIN records r \
                  ON r.entity = b.entity AND r.entity_id = b.entity_id \
-                 WHERE b.sha256 = $1 AND b.entity = 'case'",
+                 WHERE b.sha256 = $1",
             )
             .bind(sha256)
             .fetch_all(&mut *tx)
             .await?;
             let mut published = Vec::new();
             for r in rows {
-                let doc: String = r.try_get(0)?;
-                let mut case: Case =
-                    serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let names = case.photo_names();
+                let entity: String = r.try_get(0)?;
+                let doc: String = r.try_get(1)?;
+                let mut record = read_record(&entity, &doc)?;
+                let names = record.photo_names();
                 let stored: HashSet<String> =
                     select_in(&mut tx, "SELECT sha256 FROM blobs WHERE sha256", &names)
                         .await?
                         .into_iter()
                         .map(|r| r.try_get::<String, _>(0))
                         .collect::<Result<_, _>>()?;
-                case.mark_pending(|n| stored.contains(n));
-                published.push(Published::case(&case)?);
+                record.mark_pending(|n| stored.contains(n));
+                published.push(Published::of(&record)?);
             }
             Self::publish(&mut tx, last, published).await?;
         }
