@@ -3,7 +3,7 @@
 use crate::components::layout::AppLayout;
 use crate::i18n::{initial_lang, I18n};
 use crate::pages::{
-    account, admin, attention, cases, estate, home, login, not_found::NotFound, sync_health,
+    account, admin, attention, cases, estate, home, ledger, login, not_found::NotFound, sync_health,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -74,6 +74,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/mine") view=cases::MyOrdersPage/>
                     <Route path=path!("/cases/visits") view=cases::ReturnVisitsPage/>
                     <Route path=path!("/supervisor/levels") view=cases::ServiceLevelsPage/>
+                    <Route path=path!("/ledger") view=ledger::LedgerBoardPage/>
+                    <Route path=path!("/ledger/visitors") view=ledger::VisitorsPage/>
+                    <Route path=path!("/ledger/calls") view=ledger::CallsPage/>
+                    <Route path=path!("/ledger/passes") view=ledger::PassesPage/>
+                    <Route path=path!("/ledger/pass") view=ledger::PassPrintPage/>
+                    <Route path=path!("/ledger/gate") view=ledger::GatePage/>
+                    <Route path=path!("/ledger/keys") view=ledger::KeysPage/>
+                    <Route path=path!("/ledger/mail") view=ledger::MailPage/>
+                    <Route path=path!("/ledger/shift") view=ledger::ShiftPage/>
+                    <Route path=path!("/ledger/notices") view=ledger::NoticesPage/>
                     <Route path=path!("/sync") view=attention::SyncPage/>
                     <Route path=path!("/supervisor/sync") view=sync_health::SyncHealthPage/>
                 </ParentRoute>

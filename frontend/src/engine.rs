@@ -149,7 +149,12 @@ pub async fn start() {
         engine.refresh();
     }
     ask_persistence(&engine).await;
-    app::browser::warm_pages(&app::pages::cases::OFFLINE_PAGES);
+    let pages: Vec<&str> = app::pages::cases::OFFLINE_PAGES
+        .iter()
+        .chain(app::pages::ledger::OFFLINE_PAGES.iter())
+        .copied()
+        .collect();
+    app::browser::warm_pages(&pages);
     // The `online` event starts a sync at once.
     {
         let e = engine.clone();

@@ -76,7 +76,17 @@ struct NavItem {
     shown: fn(Role) -> bool,
 }
 
-const NAV: [NavItem; 11] = [
+const NAV: [NavItem; 13] = [
+    NavItem {
+        path: "/ledger",
+        key: "nav.ledger",
+        shown: crate::domain::ledger::keeps_ledger,
+    },
+    NavItem {
+        path: "/ledger/gate",
+        key: "nav.gate",
+        shown: |r| r == Role::Patrol,
+    },
     NavItem {
         path: "/cases",
         key: "nav.cases",

@@ -15,9 +15,9 @@ use leptos::task::spawn_local;
 /// are in context (event handlers run outside it).
 #[derive(Clone, Copy)]
 pub struct Stepper {
-    actor: StoredValue<Actor>,
-    i18n: crate::i18n::I18n,
-    error: RwSignal<Option<String>>,
+    pub actor: StoredValue<Actor>,
+    pub i18n: crate::i18n::I18n,
+    pub error: RwSignal<Option<String>>,
 }
 
 impl Stepper {

@@ -119,6 +119,7 @@ pub fn ResidentHome() -> impl IntoView {
         <RoleGuard allow=|r| r == Role::Resident>
             <h1 data-testid="home-title">{move || i18n.t("home.resident_title")}</h1>
             <p class="lead">{move || i18n.t("home.greeting")} " " {user.display_name.clone()}</p>
+            <crate::pages::ledger::ResidentNotices/>
             <h2>{move || i18n.t("home.my_units")}</h2>
             <Suspense fallback=move || view! { <p class="loading">{move || i18n.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {

@@ -6,6 +6,7 @@ pub mod attention;
 pub mod cases;
 pub mod estate;
 pub mod home;
+pub mod ledger;
 pub mod login;
 pub mod not_found;
 pub mod sync_health;

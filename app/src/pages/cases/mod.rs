@@ -8,7 +8,7 @@ mod actions;
 mod detail;
 mod list;
 mod new;
-mod signature;
+pub(crate) mod signature;
 mod work;
 
 pub use detail::CaseViewPage;

@@ -20,7 +20,7 @@ fn point(canvas: &web_sys::HtmlCanvasElement, ev: &web_sys::PointerEvent) -> (f6
 }
 
 #[component]
-pub(super) fn SignaturePad(
+pub(crate) fn SignaturePad(
     canvas: NodeRef<leptos::html::Canvas>,
     drawn: RwSignal<bool>,
 ) -> impl IntoView {
