@@ -35,8 +35,8 @@ self.addEventListener('activate', (event) => {
 });
 
 // Pages whose content the device renders from IndexedDB: one kept copy serves every
-// query (`/cases/view?id=…` for any case, including one made offline).
-const ANY_QUERY = ['/cases/view'];
+// query (`/cases/view?id=…` for any case, including one made offline; a pass to print).
+const ANY_QUERY = ['/cases/view', '/ledger/pass'];
 
 // Pages hold the signed-in person's data: forget them at sign-out. `warm` fetches and
 // keeps pages the person has not opened yet, so they open offline too.

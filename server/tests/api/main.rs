@@ -9,6 +9,7 @@ mod cli;
 mod helpers;
 mod import;
 mod kill;
+mod ledger;
 mod roles;
 mod simulation;
 mod sync;

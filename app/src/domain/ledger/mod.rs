@@ -10,6 +10,8 @@ mod notices;
 mod parcels;
 mod passes;
 mod shifts;
+#[cfg(test)]
+mod tests;
 mod visitors;
 
 pub use calls::{Call, CallOutcome, Callback, LinkCase, LogCall};

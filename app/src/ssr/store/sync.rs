@@ -365,19 +365,25 @@ impl Store {
         unit_ids.dedup();
         building_ids.sort();
         building_ids.dedup();
-        // One query per kind of record the push touches (the key is (entity, id)).
         let mut records: HashMap<String, Record> = HashMap::new();
-        for (entity, mut ids) in record_ids {
-            ids.sort();
-            ids.dedup();
-            let sql = format!(
-                "SELECT entity_id, doc FROM records WHERE entity = '{}' AND entity_id",
-                entity.as_str()
-            );
-            for r in select_in(&mut *tx, &sql, &ids).await? {
-                let doc: String = r.try_get(1)?;
-                records.insert(r.try_get(0)?, read_record(entity.as_str(), &doc)?);
-            }
+        // Each id is read whatever kind holds it: ids are never shared between kinds, and
+        // the rules refuse an op on an id another kind holds only if they see that record.
+        // The kinds are listed so that the (entity, entity_id) key serves the lookup.
+        let mut ids: Vec<String> = record_ids.into_values().flatten().collect();
+        ids.sort();
+        ids.dedup();
+        let kinds: Vec<String> = Entity::ALL
+            .iter()
+            .map(|e| format!("'{}'", e.as_str()))
+            .collect();
+        let sql = format!(
+            "SELECT entity, entity_id, doc FROM records WHERE entity IN ({}) AND entity_id",
+            kinds.join(", ")
+        );
+        for r in select_in(&mut *tx, &sql, &ids).await? {
+            let entity: String = r.try_get(0)?;
+            let doc: String = r.try_get(2)?;
+            records.insert(r.try_get(1)?, read_record(&entity, &doc)?);
         }
         let mut unit_estates = HashMap::new();
         for r in select_in(
