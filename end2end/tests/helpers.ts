@@ -3,6 +3,7 @@ import { expect, Page } from '@playwright/test';
 /** The homes each demo account lands on. */
 export const HOMES: Record<string, string> = {
   desk: '/desk',
+  desk2: '/desk',
   super: '/supervisor',
   tech: '/tech',
   patrol: '/patrol',

@@ -7,6 +7,9 @@ use super::ledger::{Call, Key, Notice, Parcel, Pass, Shift, Visit};
 use super::ops::Entity;
 use serde::{Deserialize, Serialize};
 
+// A case is the largest record (its timeline), the others within a factor of two: boxing
+// it would add an allocation per case to save a few hundred bytes per ledger record.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "entity", content = "doc", rename_all = "snake_case")]
 pub enum Record {

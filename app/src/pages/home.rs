@@ -23,7 +23,17 @@ struct Tile {
     shown: fn(Role) -> bool,
 }
 
-const TILES: [Tile; 5] = [
+const TILES: [Tile; 7] = [
+    Tile {
+        path: "/ledger",
+        key: "ledger.title",
+        shown: crate::domain::ledger::keeps_ledger,
+    },
+    Tile {
+        path: "/ledger/gate",
+        key: "ledger.gate",
+        shown: |r| r == Role::Patrol,
+    },
     Tile {
         path: "/estate/units",
         key: "home.tile.units",

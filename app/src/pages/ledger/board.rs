@@ -52,14 +52,20 @@ fn Board() -> impl IntoView {
     });
     let tile = move |path: &'static str,
                      key: &'static str,
+                     what: &'static str,
                      testid: &'static str,
-                     count: Signal<usize>,
+                     count: Option<Signal<usize>>,
                      alert: Signal<usize>| {
         view! {
             <li>
                 <a class="tile ledger-tile" href=path rel="external" data-testid=testid>
                     <span class="tile-label">{move || i18n.t(key)}</span>
-                    <strong class="tile-count">{move || count.get()}</strong>
+                    {count.map(|c| view! {
+                        <span class="tile-figure">
+                            <strong class="tile-count">{move || c.get()}</strong>
+                            " " <span class="tile-what">{move || i18n.t(what)}</span>
+                        </span>
+                    })}
                     {move || (alert.get() > 0).then(|| view! {
                         <span class="badge overdue">{alert.get()} " " {i18n.t("ledger.overdue")}</span>
                     })}
@@ -68,18 +74,19 @@ fn Board() -> impl IntoView {
         }
     };
     let zero = Signal::derive(|| 0usize);
+    let n = |s: Signal<usize>| Some(s);
     view! {
         <ul class="tiles ledger-tiles">
-            {tile("/ledger/visitors", "ledger.visitors", "tile-visitors", Signal::derive(move || inside.with(Vec::len)), zero)}
-            {tile("/ledger/calls", "call.callbacks", "tile-callbacks", Signal::derive(move || callbacks.with(Vec::len)),
+            {tile("/ledger/visitors", "ledger.visitors", "visit.inside", "tile-visitors", n(Signal::derive(move || inside.with(Vec::len))), zero)}
+            {tile("/ledger/calls", "ledger.calls", "call.callbacks", "tile-callbacks", n(Signal::derive(move || callbacks.with(Vec::len))),
                 Signal::derive(move || callbacks.with(|l| l.iter().filter(|(c, _)| c.callback_due.is_some_and(|d| d < now)).count())))}
-            {tile("/ledger/keys", "key.out_count", "tile-keys", Signal::derive(move || keys.with(Vec::len)),
+            {tile("/ledger/keys", "ledger.keys", "key.out_count", "tile-keys", n(Signal::derive(move || keys.with(Vec::len))),
                 Signal::derive(move || keys.with(|l| l.iter().filter(|(k, _)| k.is_overdue(now)).count())))}
-            {tile("/ledger/passes", "ledger.passes", "tile-passes", Signal::derive(move || passes.with(Vec::len)), zero)}
-            {tile("/ledger/mail", "parcel.waiting", "tile-mail", Signal::derive(move || parcels.with(Vec::len)), zero)}
-            {tile("/ledger/shift", "ledger.shift", "tile-shift", Signal::derive(move || shifts.with(Vec::len)), zero)}
-            {tile("/ledger/notices", "ledger.notices", "tile-notices", zero, zero)}
-            {tile("/ledger/gate", "ledger.gate", "tile-gate", zero, zero)}
+            {tile("/ledger/passes", "ledger.passes", "pass.open", "tile-passes", n(Signal::derive(move || passes.with(Vec::len))), zero)}
+            {tile("/ledger/mail", "ledger.mail", "parcel.waiting", "tile-mail", n(Signal::derive(move || parcels.with(Vec::len))), zero)}
+            {tile("/ledger/shift", "ledger.shift", "shift.on_duty", "tile-shift", n(Signal::derive(move || shifts.with(Vec::len))), zero)}
+            {tile("/ledger/notices", "ledger.notices", "", "tile-notices", None, zero)}
+            {tile("/ledger/gate", "ledger.gate", "", "tile-gate", None, zero)}
         </ul>
     }
 }

@@ -92,7 +92,9 @@ pub fn UnitField(
         <label class="field">
             <span>{move || i18n.t("cases.unit")}</span>
             <select data-testid=testid required=required on:change=move |ev| value.set(event_target_value(&ev))>
-                <option value="" selected=move || value.get().is_empty()>{move || i18n.t("cases.no_unit")}</option>
+                <option value="" selected=move || value.get().is_empty()>
+                    {move || if required { i18n.t("ledger.choose_unit") } else { i18n.t("ledger.no_unit") }}
+                </option>
                 {move || directory.with(|d| d.units.iter()
                     .filter(|u| estate.with_value(|e| u.estate_id == *e))
                     .map(|u| {

@@ -159,7 +159,7 @@ fn notices() -> Memo<Vec<(Notice, bool)>> {
 
 /// Pinned first, then newest.
 fn in_order(mut list: Vec<(Notice, bool)>) -> Vec<(Notice, bool)> {
-    list.sort_by(|(a, _), (b, _)| (b.pinned, b.valid_from).cmp(&(a.pinned, a.valid_from)));
+    list.sort_by_key(|(n, _)| std::cmp::Reverse((n.pinned, n.valid_from)));
     list
 }
 

@@ -199,7 +199,7 @@ fn CurrentShift(s: Shift, pending: bool) -> impl IntoView {
     let status = s.status.label_key();
     view! {
         <section class="card shift" data-testid="shift-current" data-status=s.status.as_str()>
-            <h2>{move || i18n.t("shift.on_duty")} " · " {s.agent.name.clone()}</h2>
+            <h2 class="card-title">{move || i18n.t("shift.on_duty")} " · " {s.agent.name.clone()}</h2>
             <p class="meta"><span class="badge" data-testid="shift-status">{move || i18n.t(status)}</span> " "
                 {move || i18n.t("shift.since")} " " {when(Some(s.started.at))} <Waiting pending/></p>
             {(!s.carried.is_empty()).then(|| view! {
