@@ -1,6 +1,7 @@
 //! Demo cases for a fresh demo desk: one at each stage of the workflow, pushed through the
 //! same sync path a device uses, so the queue, timers, return visits and timelines show
-//! real records from the first start. Only `serve --demo` and `seed-demo` load them; the
+//! real records from the first start; and a morning's ledger (keys with one overdue, a
+//! visitor inside, a callback owed, a pass to approve, a parcel, notices). Only `serve --demo` and `seed-demo` load them; the
 //! integration tests start from the estate and accounts alone.
 
 use app::domain::ops::Actor;
@@ -297,6 +298,101 @@ pub async fn seed_demo_cases(store: &Store) -> Result<(), StoreError> {
         &card,
         69,
         json!({"stars": 5, "comment": "处理很快 quick"}),
+    )
+    .await?;
+    ledger(&mut s, &unit).await?;
+    Ok(())
+}
+
+/// The ledger of a morning at the demo desk.
+async fn ledger(s: &mut Script<'_>, unit: &str) -> Result<(), StoreError> {
+    let keys = [
+        json!({"kind": "owner_entrance", "label": "K-A1001-1", "unit_id": unit, "spare": false}),
+        json!({"kind": "public_door", "label": "P-B1-01", "location": "A栋 地下一层 B1 corridor", "floor": -1, "spare": false}),
+        json!({"kind": "plant_room", "label": "E-PUMP-1", "location": "水泵房 pump room", "equipment": "生活水泵 water pumps", "spare": true}),
+        json!({"kind": "meter_box", "label": "M-A-03", "location": "A栋 3F 水表井 meter shaft", "floor": 3, "spare": false}),
+    ];
+    let mut ids = Vec::new();
+    for (i, k) in keys.into_iter().enumerate() {
+        let id = new_id();
+        s.step("desk", "key.register", &id, 48 - i as i64, k)
+            .await?;
+        ids.push(id);
+    }
+    // The basement door key went out for a job and is overdue.
+    let due = s.now - 2 * HOUR;
+    s.step(
+        "desk",
+        "key.lend",
+        &ids[1],
+        5,
+        json!({"borrower": "维修工 陈强 Chen Qiang", "reason": "地下室排水沟清理 clearing the basement drain", "due_at": due}),
+    )
+    .await?;
+
+    let visit = new_id();
+    s.step(
+        "desk",
+        "visit.arrive",
+        &visit,
+        1,
+        json!({"category": "service", "name": "装修监理 Renovation inspector", "purpose": "检查 A-1001 装修 checking a renovation",
+               "unit_id": unit, "host": "工程部 engineering", "pass_no": "T-07"}),
+    )
+    .await?;
+    let call = new_id();
+    s.step(
+        "desk",
+        "call.log",
+        &call,
+        2,
+        json!({"caller": "李先生 Mr Li", "phone": "139 0000 2222", "topic": "停车费发票 parking fee invoice",
+               "outcome": "callback", "callback_due": s.now + 3 * HOUR}),
+    )
+    .await?;
+    let pass = new_id();
+    s.step(
+        "desk",
+        "pass.issue",
+        &pass,
+        1,
+        json!({"unit_id": unit, "items": [{"name": "书柜 bookcase", "quantity": 1}, {"name": "纸箱 boxes", "quantity": 6}],
+               "bearer_name": "搬家公司 Movers", "bearer_id_type": "id_card", "bearer_id_number": "110101198001015678",
+               "id_checked": true, "bearer_is_owner": false,
+               "owner_confirmation": {"owner_name": "业主 owner", "phone": "138 0000 1111", "note": "电话确认 confirmed by phone"},
+               "standing": "good"}),
+    )
+    .await?;
+    let parcel = new_id();
+    s.step(
+        "desk",
+        "parcel.log",
+        &parcel,
+        3,
+        json!({"kind": "parcel", "unit_id": unit, "recipient": "A-1001 业主 owner", "carrier": "顺丰 SF Express", "shelf": "B2"}),
+    )
+    .await?;
+    let notice = new_id();
+    s.step(
+        "desk",
+        "notice.publish",
+        &notice,
+        24,
+        json!({"board": "residents", "audience": {"scope": "estate"}, "category": "outage", "pinned": true,
+               "title": "周五上午停水 Water off Friday morning",
+               "body": "因管道检修，周五 9:00–12:00 全小区停水。Pipe work: water is off estate-wide on Friday 9:00–12:00.",
+               "valid_until": s.now + 5 * 24 * HOUR}),
+    )
+    .await?;
+    let board = new_id();
+    s.step(
+        "desk",
+        "notice.publish",
+        &board,
+        2,
+        json!({"board": "internal", "audience": {"scope": "estate"}, "category": "vehicle",
+               "title": "14:00 家具车进场 furniture truck at 14:00",
+               "body": "2号门进，B栋卸货。Gate 2, unloading at building B."}),
     )
     .await?;
     Ok(())

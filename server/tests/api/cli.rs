@@ -55,7 +55,7 @@ fn commands_seed_create_import_and_back_up() {
 
     let seeded = propdesk(dir.path(), &["seed-demo"], None);
     assert!(seeded.status.success(), "{}", text(&seeded));
-    assert!(text(&seeded).contains("desk, super, tech, patrol, resident"));
+    assert!(text(&seeded).contains("desk, desk2, super, tech, patrol, resident"));
     let again = propdesk(dir.path(), &["seed-demo"], None);
     assert!(
         !again.status.success(),
