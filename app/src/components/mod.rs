@@ -3,5 +3,6 @@
 pub mod feedback;
 pub mod guard;
 pub mod layout;
+pub mod ready;
 pub mod stepper;
 pub mod sync_status;

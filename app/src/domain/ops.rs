@@ -244,13 +244,7 @@ impl Op {
 
     /// Reads an op name and its payload; a wrong shape is `bad_payload` naming the field.
     pub fn parse(op: &str, payload: &serde_json::Value) -> Result<Op, Rejection> {
-        fn read<T: serde::de::DeserializeOwned>(
-            op: &str,
-            payload: &serde_json::Value,
-        ) -> Result<T, Rejection> {
-            T::deserialize(payload)
-                .map_err(|e| Rejection::new(RejectCode::BadPayload, format!("{op} payload: {e}")))
-        }
+        use crate::domain::ops::read_payload as read;
         let p = payload;
         if let Some(ledger) = LedgerOp::parse(op, p) {
             return ledger.map(Op::Ledger);
@@ -335,6 +329,15 @@ impl Op {
             _ => None,
         }
     }
+}
+
+/// Reads an op's payload into its type; a wrong shape is `bad_payload` naming the field.
+pub(crate) fn read_payload<T: serde::de::DeserializeOwned>(
+    op: &str,
+    payload: &serde_json::Value,
+) -> Result<T, Rejection> {
+    T::deserialize(payload)
+        .map_err(|e| Rejection::new(RejectCode::BadPayload, format!("{op} payload: {e}")))
 }
 
 /// One mutation, ready to apply: the entity it is about, when, and by whom.

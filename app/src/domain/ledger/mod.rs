@@ -229,13 +229,7 @@ impl LedgerOp {
 
     /// Reads a ledger op, or `None` when the name is not one.
     pub fn parse(op: &str, p: &serde_json::Value) -> Option<Result<LedgerOp, Rejection>> {
-        fn read<T: serde::de::DeserializeOwned>(
-            op: &str,
-            payload: &serde_json::Value,
-        ) -> Result<T, Rejection> {
-            T::deserialize(payload)
-                .map_err(|e| Rejection::new(RejectCode::BadPayload, format!("{op} payload: {e}")))
-        }
+        use super::ops::read_payload as read;
         let r = (|| {
             Ok(match op {
                 "visit.arrive" => LedgerOp::VisitArrive(read(op, p)?),

@@ -16,6 +16,7 @@ pub use list::CasesPage;
 pub use new::NewCasePage;
 pub use work::{MyOrdersPage, ReturnVisitsPage, ServiceLevelsPage};
 
+pub(crate) use crate::components::ready::WhenReady;
 pub(crate) use crate::components::stepper::Stepper;
 use crate::device::{self, LocalPhoto};
 use crate::domain::cases::{Photo, Timer, TimerState, MAX_PHOTOS};
@@ -37,21 +38,6 @@ pub const OFFLINE_PAGES: [&str; 6] = [
 /// Who uses the case screens: everyone but cashiers.
 fn may_use_cases(role: Role) -> bool {
     crate::domain::cases::may_create(role)
-}
-
-/// "Loading" until the device has read its store (always, on the server).
-#[component]
-fn WhenReady(children: ChildrenFn) -> impl IntoView {
-    let i18n = use_i18n();
-    let status = RwSignal::from(device::state().status);
-    move || {
-        if status.with(|s| s.ready) {
-            children().into_any()
-        } else {
-            view! { <p class="loading" data-testid="device-loading">{move || i18n.t("common.loading")}</p> }
-                .into_any()
-        }
-    }
 }
 
 /// The clock the timers read, ticking each minute.

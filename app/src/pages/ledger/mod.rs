@@ -23,6 +23,7 @@ pub use shift::ShiftPage;
 pub use visitors::VisitorsPage;
 
 use crate::components::layout::use_estate_id;
+pub(crate) use crate::components::ready::WhenReady;
 use crate::device;
 use crate::domain::records::Record;
 use crate::i18n::use_i18n;
@@ -61,21 +62,6 @@ fn of_kind<T: Clone + PartialEq + Send + Sync + 'static>(
             list
         })
     })
-}
-
-/// "Loading" until the device has read its store (always, on the server).
-#[component]
-fn WhenReady(children: ChildrenFn) -> impl IntoView {
-    let i18n = use_i18n();
-    let status = RwSignal::from(device::state().status);
-    move || {
-        if status.with(|s| s.ready) {
-            children().into_any()
-        } else {
-            view! { <p class="loading" data-testid="device-loading">{move || i18n.t("common.loading")}</p> }
-                .into_any()
-        }
-    }
 }
 
 /// "Waiting to sync" on a record not yet confirmed by the server.

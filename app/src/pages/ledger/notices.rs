@@ -259,7 +259,7 @@ pub fn ResidentNotices() -> impl IntoView {
                 if list.is_empty() {
                     view! { <li class="hint">{move || i18n.t("notice.none")}</li> }.into_any()
                 } else {
-                    list.into_iter().map(|(n, pending)| view! { <li><NoticeCard n pending/></li> }).collect_view().into_any()
+                    list.into_iter().map(|(n, pending)| view! { <li class="ledger-item"><NoticeCard n pending/></li> }).collect_view().into_any()
                 }
             }}
         </ul>
