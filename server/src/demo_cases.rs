@@ -307,7 +307,7 @@ pub async fn seed_demo_cases(store: &Store) -> Result<(), StoreError> {
 /// The ledger of a morning at the demo desk.
 async fn ledger(s: &mut Script<'_>, unit: &str) -> Result<(), StoreError> {
     let keys = [
-        json!({"kind": "owner_entrance", "label": "K-A1001-1", "unit_id": unit, "spare": false}),
+        json!({"kind": "owner_entrance", "label": "K-OWN-001", "unit_id": unit, "spare": false}),
         json!({"kind": "public_door", "label": "P-B1-01", "location": "A栋 地下一层 B1 corridor", "floor": -1, "spare": false}),
         json!({"kind": "plant_room", "label": "E-PUMP-1", "location": "水泵房 pump room", "equipment": "生活水泵 water pumps", "spare": true}),
         json!({"kind": "meter_box", "label": "M-A-03", "location": "A栋 3F 水表井 meter shaft", "floor": 3, "spare": false}),
@@ -336,7 +336,7 @@ async fn ledger(s: &mut Script<'_>, unit: &str) -> Result<(), StoreError> {
         "visit.arrive",
         &visit,
         1,
-        json!({"category": "service", "name": "装修监理 Renovation inspector", "purpose": "检查 A-1001 装修 checking a renovation",
+        json!({"category": "service", "name": "装修监理 Renovation inspector", "purpose": "检查装修 checking a renovation",
                "unit_id": unit, "host": "工程部 engineering", "pass_no": "T-07"}),
     )
     .await?;
@@ -369,7 +369,7 @@ async fn ledger(s: &mut Script<'_>, unit: &str) -> Result<(), StoreError> {
         "parcel.log",
         &parcel,
         3,
-        json!({"kind": "parcel", "unit_id": unit, "recipient": "A-1001 业主 owner", "carrier": "顺丰 SF Express", "shelf": "B2"}),
+        json!({"kind": "parcel", "unit_id": unit, "recipient": "业主 owner", "carrier": "顺丰 SF Express", "shelf": "B2"}),
     )
     .await?;
     let notice = new_id();

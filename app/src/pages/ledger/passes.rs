@@ -23,22 +23,56 @@ fn guards_gate(role: Role) -> bool {
     keeps_ledger(role) || role == Role::Patrol
 }
 
-/// Items typed one per line, with an optional count at the end: `sofa 1`, `chairs ×4`.
+/// One item line as typed: a name, then optionally a count after a space, `×`, `*` or
+/// ` x` — `Sofa 1`, `Chairs ×4`, `Boxes x 6`. A number glued to the name (`iPhone15`) is
+/// part of the name; no count means one.
+fn parse_item(line: &str) -> (String, u32) {
+    let line = line.trim();
+    let head = line.trim_end_matches(|c: char| c.is_ascii_digit());
+    let count = line[head.len()..].parse::<u32>().ok();
+    let spaced = head.ends_with(char::is_whitespace) || head.ends_with(['×', '*']);
+    let name = head.trim_end();
+    let name = name
+        .strip_suffix(['×', '*'])
+        .or_else(|| name.strip_suffix(" x"))
+        .or_else(|| name.strip_suffix(" X"))
+        .map(str::trim_end);
+    match (count, name) {
+        (Some(q), Some(n)) if !n.is_empty() => (n.to_string(), q),
+        (Some(q), None) if spaced && !head.trim().is_empty() => (head.trim().to_string(), q),
+        _ => (line.to_string(), 1),
+    }
+}
+
+/// Items typed one per line.
 fn parse_items(text: &str) -> Vec<serde_json::Value> {
     text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.trim().is_empty())
         .map(|line| {
-            let (name, qty) = match line.rsplit_once([' ', '×', 'x', '*']) {
-                Some((n, q)) if !n.trim().is_empty() => match q.trim().parse::<u32>() {
-                    Ok(q) => (n.trim().trim_end_matches(['×', 'x', '*']).trim(), q),
-                    Err(_) => (line, 1),
-                },
-                _ => (line, 1),
-            };
-            json!({"name": name, "quantity": qty})
+            let (name, quantity) = parse_item(line);
+            json!({"name": name, "quantity": quantity})
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_item;
+
+    #[test]
+    fn item_lines_read_as_people_type_them() {
+        let read = parse_item;
+        assert_eq!(read("Sofa 1"), ("Sofa".into(), 1));
+        assert_eq!(read("Chairs ×4"), ("Chairs".into(), 4));
+        assert_eq!(read("Chairs×4"), ("Chairs".into(), 4));
+        assert_eq!(read("Boxes x 6"), ("Boxes".into(), 6));
+        assert_eq!(read("Box 2"), ("Box".into(), 2));
+        assert_eq!(read("沙发 2"), ("沙发".into(), 2));
+        assert_eq!(read("  TV  "), ("TV".into(), 1));
+        assert_eq!(read("iPhone15"), ("iPhone15".into(), 1));
+        assert_eq!(read("Xbox"), ("Xbox".into(), 1));
+        assert_eq!(read("42"), ("42".into(), 1));
+    }
 }
 
 #[component]
@@ -347,6 +381,14 @@ pub fn GatePage() -> impl IntoView {
                         }.into_any())
                     }
                 }}
+                // What may go out today: approved passes, so the guard knows what to expect.
+                <h2>{move || i18n.t("gate.expected")}</h2>
+                <ul class="ledger-list" data-testid="gate-expected">
+                    {move || passes.get().into_iter()
+                        .filter(|(p, _)| p.status == PassStatus::Approved)
+                        .map(|(p, pending)| view! { <li class="ledger-item" data-testid="gate-expected-pass"><PassLine p pending/></li> })
+                        .collect_view()}
+                </ul>
             </WhenReady>
         </RoleGuard>
     }
