@@ -10,8 +10,11 @@ use leptos::prelude::*;
 pub fn WhenReady(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
     let status = RwSignal::from(device::state().status);
+    // Only readiness decides: the status changes with every sync (waiting count, last
+    // sync), and re-making the children then would wipe what a person is typing.
+    let ready = Memo::new(move |_| status.with(|s| s.ready));
     move || {
-        if status.with(|s| s.ready) {
+        if ready.get() {
             children().into_any()
         } else {
             view! { <p class="loading" data-testid="device-loading">{move || i18n.t("common.loading")}</p> }

@@ -210,7 +210,10 @@ fn MakeCase(c: Call) -> impl IntoView {
             "contact_name": c.caller,
             "contact_phone": c.phone,
         });
-        let link = case_id.clone();
+        // Read before the first step: the row may be re-made before the second is sent.
+        let link = json!({"case_id": case_id.clone()});
+        let call_record = Record::Call(c.clone());
+        let call_id = c.id.clone();
         stepper.send(
             None,
             "case.create",
@@ -218,12 +221,11 @@ fn MakeCase(c: Call) -> impl IntoView {
             payload,
             Vec::new(),
             move || {
-                let c = call.get_value();
                 stepper.send(
-                    Some(&Record::Call(c.clone())),
+                    Some(&call_record),
                     "call.link_case",
-                    c.id.clone(),
-                    json!({"case_id": link}),
+                    call_id,
+                    link,
                     Vec::new(),
                     || (),
                 );

@@ -172,20 +172,21 @@ fn HandOver(p: Parcel) -> impl IntoView {
         let (Some(device), Some(el)) = (device::device(), canvas.get_untracked()) else {
             return;
         };
+        // Read before waiting for the image: the row may be re-made meanwhile.
+        let (current, parcel_id, name) =
+            (record.get_value(), id.get_value(), receiver.get_untracked());
         leptos::task::spawn_local(async move {
             match device.prepare_signature(el).await {
                 Ok(sig) => {
-                    let payload = json!({"received_by": receiver.get_untracked(), "signature": sig.sha256.clone()});
-                    record.with_value(|r| {
-                        stepper.send(
-                            Some(r),
-                            "parcel.hand_over",
-                            id.get_value(),
-                            payload,
-                            vec![sig],
-                            || (),
-                        )
-                    });
+                    let payload = json!({"received_by": name, "signature": sig.sha256.clone()});
+                    stepper.send(
+                        Some(&current),
+                        "parcel.hand_over",
+                        parcel_id,
+                        payload,
+                        vec![sig],
+                        || (),
+                    );
                 }
                 Err(e) => stepper.error.set(Some(e)),
             }

@@ -295,17 +295,18 @@ fn TakeOverCard(s: Shift, pending: bool) -> impl IntoView {
     let id = StoredValue::new(s.id.clone());
     let carried = StoredValue::new(h.open_items.clone());
     let sign = move |_| {
+        // Read now: once the take-over is kept this card is gone, and its values with it.
+        let shift_id = id.get_value();
+        let next = json!({"from_shift_id": shift_id.clone(), "carried": carried.get_value()});
         record.with_value(|r| {
             stepper.send(
                 Some(r),
                 "shift.take_over",
-                id.get_value(),
+                shift_id,
                 json!({}),
                 Vec::new(),
                 move || {
-                    let payload =
-                        json!({"from_shift_id": id.get_value(), "carried": carried.get_value()});
-                    stepper.send(None, "shift.start", new_id(), payload, Vec::new(), || ());
+                    stepper.send(None, "shift.start", new_id(), next, Vec::new(), || ());
                 },
             )
         });
