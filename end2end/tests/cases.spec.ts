@@ -51,10 +51,13 @@ async function openCase(page: Page, title: string) {
   await expect(page.getByTestId('case-title')).toHaveText(title);
 }
 
-/** Opens a step's disclosure. */
+/** Opens a step's disclosure (it stays open across syncs once opened). */
 async function step(page: Page, testid: string) {
-  await page.getByTestId(testid).locator('summary').click();
-  return page.getByTestId(testid);
+  const el = page.getByTestId(testid);
+  if (!(await el.evaluate((d) => (d as HTMLDetailsElement).open))) {
+    await el.locator('summary').click();
+  }
+  return el;
 }
 
 /** `YYYY-MM-DDTHH:MM` in UTC, for a datetime-local input in a UTC browser. */
