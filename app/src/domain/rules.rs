@@ -47,6 +47,21 @@ pub fn optional_text(
     }
 }
 
+/// A phone number: digits, spaces, `+`, `-` and parentheses, at most 30 characters;
+/// blank counts as absent.
+pub fn phone(field: &str, value: &Option<String>) -> Result<Option<String>, Rejection> {
+    let Some(p) = optional_text(field, value, 30)? else {
+        return Ok(None);
+    };
+    need(
+        p.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')')),
+        RejectCode::BadPayload,
+        &format!("{field} may hold only digits, spaces, + - ( )"),
+    )?;
+    Ok(Some(p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

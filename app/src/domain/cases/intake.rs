@@ -85,20 +85,6 @@ pub struct Reply {
 /// The longest a promise may reach: a month.
 const MAX_PROMISE_MS: i64 = 30 * 24 * HOUR_MS;
 
-/// Digits, spaces, `+`, `-` and parentheses; at most 30 characters.
-fn phone(value: &Option<String>) -> Result<Option<String>, Rejection> {
-    let Some(p) = optional_text("contact_phone", value, 30)? else {
-        return Ok(None);
-    };
-    need(
-        p.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')')),
-        RejectCode::BadPayload,
-        "contact_phone may hold only digits, spaces, + - ( )",
-    )?;
-    Ok(Some(p))
-}
-
 /// `case.create`: a new case, open, with a `created` event and its service-level due time.
 pub fn create(
     existing: Option<&Case>,
@@ -120,7 +106,7 @@ pub fn create(
     let location = optional_text("location", &p.location, MAX_LOCATION_CHARS)?;
     let preferred_time = optional_text("preferred_time", &p.preferred_time, 100)?;
     let contact_name = optional_text("contact_name", &p.contact_name, 60)?;
-    let contact_phone = phone(&p.contact_phone)?;
+    let contact_phone = crate::domain::rules::phone("contact_phone", &p.contact_phone)?;
     let photos = photos(&p.photos)?;
     // Residents file through the portal; only staff may say it came otherwise.
     let channel = match (actor.role, p.channel) {

@@ -25,7 +25,7 @@ pub use shifts::{
 pub use visitors::{ArriveVisit, LeaveVisit, Visit, VisitStatus, VisitorCategory};
 
 use super::ops::{Actor, Context, Facts, RejectCode, Rejection, UnitFact};
-use super::rules::forbid_unless;
+use super::rules::{forbid_unless, phone};
 use super::Role;
 use serde::{Deserialize, Serialize};
 
@@ -138,23 +138,6 @@ fn place(
         "the estate is not in your scope",
     )?;
     Ok((estate, unit))
-}
-
-/// A phone number: digits, spaces, `+`, `-` and parentheses; at most 30 characters.
-fn phone(field: &str, value: &Option<String>) -> Result<Option<String>, Rejection> {
-    let Some(p) = super::rules::optional_text(field, value, 30)? else {
-        return Ok(None);
-    };
-    if !p
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
-    {
-        return Err(Rejection::new(
-            RejectCode::BadPayload,
-            format!("{field} may hold only digits, spaces, + - ( )"),
-        ));
-    }
-    Ok(Some(p))
 }
 
 /// A time the op names must be a real one (after 2000, before 2100), in ms.
