@@ -32,6 +32,7 @@ pub mod import;
 pub mod ledger;
 pub mod ops;
 pub mod outbox;
+pub mod patrols;
 pub mod records;
 pub mod resident;
 pub mod role;

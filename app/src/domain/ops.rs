@@ -6,6 +6,7 @@
 
 use super::cases::{self, Case};
 use super::ledger::{self, LedgerOp};
+use super::patrols::{self, PatrolOp, Route};
 use super::records::Record;
 use super::user::CurrentUser;
 use super::{Department, Role};
@@ -68,6 +69,11 @@ pub trait Facts {
 
     /// The estate a building belongs to, or `None` when unknown.
     fn building(&self, _building_id: &str) -> Option<String> {
+        None
+    }
+
+    /// A patrol route, or `None` when unknown.
+    fn route(&self, _route_id: &str) -> Option<Route> {
         None
     }
 
@@ -143,6 +149,7 @@ impl Rejection {
 pub enum Op {
     Case(CaseOp),
     Ledger(LedgerOp),
+    Patrol(PatrolOp),
 }
 
 /// The ops on a case; see `docs/ops.md`.
@@ -185,10 +192,13 @@ pub enum Entity {
     Parcel,
     Shift,
     Notice,
+    Route,
+    Run,
+    Finding,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 8] = [
+    pub const ALL: [Entity; 11] = [
         Entity::Case,
         Entity::Visit,
         Entity::Call,
@@ -197,6 +207,9 @@ impl Entity {
         Entity::Parcel,
         Entity::Shift,
         Entity::Notice,
+        Entity::Route,
+        Entity::Run,
+        Entity::Finding,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -209,6 +222,9 @@ impl Entity {
             Entity::Parcel => "parcel",
             Entity::Shift => "shift",
             Entity::Notice => "notice",
+            Entity::Route => "route",
+            Entity::Run => "run",
+            Entity::Finding => "finding",
         }
     }
 }
@@ -248,6 +264,9 @@ impl Op {
         let p = payload;
         if let Some(ledger) = LedgerOp::parse(op, p) {
             return ledger.map(Op::Ledger);
+        }
+        if let Some(patrol) = PatrolOp::parse(op, p) {
+            return patrol.map(Op::Patrol);
         }
         let case = match op {
             "case.create" => CaseOp::Create(read(op, p)?),
@@ -289,6 +308,7 @@ impl Op {
         match self {
             Op::Case(_) => Entity::Case,
             Op::Ledger(op) => op.entity(),
+            Op::Patrol(op) => op.entity(),
         }
     }
 
@@ -301,6 +321,7 @@ impl Op {
             Op::Case(CaseOp::Accept(p)) => vec![p.signature.clone()],
             Op::Case(_) => Vec::new(),
             Op::Ledger(op) => op.photo_names(),
+            Op::Patrol(op) => op.photo_names(),
         }
     }
 
@@ -317,7 +338,15 @@ impl Op {
     pub fn building_id(&self) -> Option<&str> {
         match self {
             Op::Ledger(op) => op.building_id(),
-            Op::Case(_) => None,
+            Op::Case(_) | Op::Patrol(_) => None,
+        }
+    }
+
+    /// The route an op reads besides its own record.
+    pub fn route_id(&self) -> Option<&str> {
+        match self {
+            Op::Patrol(op) => op.route_id(),
+            _ => None,
         }
     }
 
@@ -369,6 +398,7 @@ pub fn apply(state: Option<&Record>, op: &Op, cx: Context<'_>) -> Result<Record,
             apply_case(case, op, cx).map(Record::Case)
         }
         Op::Ledger(op) => ledger::apply(state, op, &cx),
+        Op::Patrol(op) => patrols::apply(state, op, &cx),
     }
 }
 

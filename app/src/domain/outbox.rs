@@ -183,6 +183,38 @@ fn made_at(m: &Mutation) -> i64 {
         .unwrap_or(0)
 }
 
+/// The device's facts together with the records it holds: a run starts from a route
+/// the device has (pending or synced), as the server reads it from its records.
+pub struct RecordFacts<'a> {
+    pub base: &'a dyn Facts,
+    pub records: &'a BTreeMap<String, ViewRecord>,
+}
+
+impl Facts for RecordFacts<'_> {
+    fn unit(&self, unit_id: &str) -> Option<ops::UnitFact> {
+        self.base.unit(unit_id)
+    }
+
+    fn staff(&self, user_id: &str) -> Option<ops::StaffFact> {
+        self.base.staff(user_id)
+    }
+
+    fn building(&self, building_id: &str) -> Option<String> {
+        self.base.building(building_id)
+    }
+
+    fn policy(&self, estate_id: &str) -> crate::domain::cases::Policy {
+        self.base.policy(estate_id)
+    }
+
+    fn route(&self, route_id: &str) -> Option<crate::domain::patrols::Route> {
+        match self.records.get(route_id).map(|v| &v.record) {
+            Some(Record::Route(r)) => Some(r.clone()),
+            _ => self.base.route(route_id),
+        }
+    }
+}
+
 /// The screens' view: every record of the replica, plus what the outbox's waiting
 /// mutations make of them (a waiting create shows the new record at once). A waiting
 /// mutation the rules refuse locally is left out of the view; the server will answer it.
@@ -210,6 +242,10 @@ pub fn view(
         }
         let m = &e.mutation;
         let at = made_at(m);
+        let facts = RecordFacts {
+            base: facts,
+            records: &out,
+        };
         let next = Op::parse(&m.op, &m.payload).and_then(|op| {
             ops::apply(
                 out.get(&m.entity_id).map(|v| &v.record),
@@ -218,7 +254,7 @@ pub fn view(
                     mutation_id: &m.id,
                     entity_id: &m.entity_id,
                     actor,
-                    facts,
+                    facts: &facts,
                     at,
                 },
             )

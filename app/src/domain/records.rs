@@ -5,6 +5,7 @@
 use super::cases::Case;
 use super::ledger::{Call, Key, Notice, Parcel, Pass, Shift, Visit};
 use super::ops::Entity;
+use super::patrols::{Finding, Route, Run};
 use serde::{Deserialize, Serialize};
 
 // A case is the largest record (its timeline), the others within a factor of two: boxing
@@ -21,6 +22,9 @@ pub enum Record {
     Parcel(Parcel),
     Shift(Shift),
     Notice(Notice),
+    Route(Route),
+    Run(Run),
+    Finding(Finding),
 }
 
 /// Runs the same expression on whichever record it is.
@@ -35,6 +39,9 @@ macro_rules! each {
             Record::Parcel($x) => $e,
             Record::Shift($x) => $e,
             Record::Notice($x) => $e,
+            Record::Route($x) => $e,
+            Record::Run($x) => $e,
+            Record::Finding($x) => $e,
         }
     };
 }
@@ -50,6 +57,9 @@ impl Record {
             Record::Parcel(_) => Entity::Parcel,
             Record::Shift(_) => Entity::Shift,
             Record::Notice(_) => Entity::Notice,
+            Record::Route(_) => Entity::Route,
+            Record::Run(_) => Entity::Run,
+            Record::Finding(_) => Entity::Finding,
         }
     }
 
@@ -93,6 +103,8 @@ impl Record {
         match self {
             Record::Case(c) => c.photo_names(),
             Record::Parcel(p) => p.signature.iter().map(|s| s.sha256.clone()).collect(),
+            Record::Run(r) => r.photo_names(),
+            Record::Finding(f) => f.photo_names(),
             _ => Vec::new(),
         }
     }
@@ -106,6 +118,8 @@ impl Record {
                     s.pending = !stored(&s.sha256);
                 }
             }
+            Record::Run(r) => r.mark_pending(&stored),
+            Record::Finding(f) => f.mark_pending(&stored),
             _ => {}
         }
     }
@@ -122,6 +136,9 @@ impl Record {
             "parcel" => Record::Parcel(serde_json::from_value(doc).ok()?),
             "shift" => Record::Shift(serde_json::from_value(doc).ok()?),
             "notice" => Record::Notice(serde_json::from_value(doc).ok()?),
+            "route" => Record::Route(serde_json::from_value(doc).ok()?),
+            "run" => Record::Run(serde_json::from_value(doc).ok()?),
+            "finding" => Record::Finding(serde_json::from_value(doc).ok()?),
             _ => return None,
         })
     }

@@ -55,12 +55,20 @@ fn scope(caller: &Caller) -> Scope<'_> {
     } else if role == Role::Patrol {
         Scope::Field {
             estates: &caller.user.estate_ids,
-            entities: &[Entity::Case, Entity::Notice, Entity::Pass],
+            entities: &[
+                Entity::Case,
+                Entity::Notice,
+                Entity::Pass,
+                Entity::Route,
+                Entity::Run,
+                Entity::Finding,
+            ],
         }
     } else if role.is_staff() {
         Scope::Field {
             estates: &caller.user.estate_ids,
-            entities: &[Entity::Case, Entity::Notice],
+            // Nonconformities go to the departments that fix them.
+            entities: &[Entity::Case, Entity::Notice, Entity::Finding],
         }
     } else {
         Scope::Resident {

@@ -79,7 +79,7 @@ fn require_desk(actor: &Actor) -> Result<(), Rejection> {
 
 /// The record the op is about, if the actor may see it (staff of its estate).
 /// Out of scope looks the same as absent.
-fn seen<'r, T>(
+pub(crate) fn seen<'r, T>(
     existing: Option<&'r T>,
     estate_of: impl Fn(&T) -> &str,
     actor: &Actor,
@@ -90,7 +90,7 @@ fn seen<'r, T>(
         .ok_or_else(|| Rejection::new(RejectCode::NotFound, format!("no such {what}")))
 }
 
-fn fresh<T>(existing: Option<&T>, what: &str) -> Result<(), Rejection> {
+pub(crate) fn fresh<T>(existing: Option<&T>, what: &str) -> Result<(), Rejection> {
     match existing {
         None => Ok(()),
         Some(_) => Err(Rejection::new(
@@ -103,7 +103,7 @@ fn fresh<T>(existing: Option<&T>, what: &str) -> Result<(), Rejection> {
 /// Where a new record belongs: the unit's estate when a unit is named (it must exist
 /// and agree with any estate named), else the estate named, else the actor's only one;
 /// always one in the actor's scope.
-fn place(
+pub(crate) fn place(
     actor: &Actor,
     facts: &dyn Facts,
     unit_id: Option<&str>,
@@ -141,7 +141,7 @@ fn place(
 }
 
 /// A time the op names must be a real one (after 2000, before 2100), in ms.
-fn time(field: &str, ms: i64) -> Result<i64, Rejection> {
+pub(crate) fn time(field: &str, ms: i64) -> Result<i64, Rejection> {
     const Y2000: i64 = 946_684_800_000;
     const Y2100: i64 = 4_102_444_800_000;
     if (Y2000..Y2100).contains(&ms) {

@@ -118,6 +118,8 @@ struct PushFacts {
     buildings: HashMap<String, String>,
     staff: HashMap<String, StaffFact>,
     policies: HashMap<String, Policy>,
+    /// Routes the push's runs start from.
+    routes: HashMap<String, crate::domain::patrols::Route>,
 }
 
 impl Facts for PushFacts {
@@ -135,6 +137,10 @@ impl Facts for PushFacts {
 
     fn policy(&self, estate_id: &str) -> Policy {
         self.policies.get(estate_id).cloned().unwrap_or_default()
+    }
+
+    fn route(&self, route_id: &str) -> Option<crate::domain::patrols::Route> {
+        self.routes.get(route_id).cloned()
     }
 }
 
@@ -350,6 +356,7 @@ impl Store {
         let mut unit_ids: Vec<String> = Vec::new();
         let mut building_ids: Vec<String> = Vec::new();
         let mut staff_ids: Vec<String> = Vec::new();
+        let mut route_ids: Vec<String> = Vec::new();
         for (m, op) in req.mutations.iter().zip(&parsed) {
             if let Ok(op) = op {
                 record_ids
@@ -359,6 +366,7 @@ impl Store {
                 unit_ids.extend(op.unit_id().map(str::to_string));
                 building_ids.extend(op.building_id().map(str::to_string));
                 staff_ids.extend(op.staff_id().map(str::to_string));
+                route_ids.extend(op.route_id().map(str::to_string));
             }
         }
         unit_ids.sort();
@@ -370,6 +378,7 @@ impl Store {
         // the rules refuse an op on an id another kind holds only if they see that record.
         // The kinds are listed so that the (entity, entity_id) key serves the lookup.
         let mut ids: Vec<String> = record_ids.into_values().flatten().collect();
+        ids.extend(route_ids.iter().cloned());
         ids.sort();
         ids.dedup();
         let kinds: Vec<String> = Entity::ALL
@@ -420,11 +429,12 @@ impl Store {
             .collect();
         estates.extend(unit_estates.values().map(|u| u.estate_id.clone()));
         estates.extend(actor.estate_ids.iter().cloned());
-        let facts = PushFacts {
+        let mut facts = PushFacts {
             units: unit_estates,
             buildings,
             staff: super::cases::staff_facts(&mut *tx, &staff_ids).await?,
             policies: super::cases::policies(&mut *tx, &estates).await?,
+            routes: HashMap::new(),
         };
         let device_high: Option<i64> = sqlx::query("SELECT high_seq FROM devices WHERE id = $1")
             .bind(&req.device_id)
@@ -474,6 +484,16 @@ impl Store {
             high = high.max(seq);
 
             let at = effective_time(&m.client_time, received_at);
+            // A run reads its route as it stands at this point of the push, as the
+            // device's view did when it applied the same mutations in the same order.
+            if let Some(Record::Route(r)) = op
+                .as_ref()
+                .ok()
+                .and_then(|op| op.route_id())
+                .and_then(|id| records.get(id))
+            {
+                facts.routes.insert(r.id.clone(), r.clone());
+            }
             let outcome = op.and_then(|op| {
                 let cx = ops::Context {
                     mutation_id: &m.id,
