@@ -35,8 +35,9 @@ self.addEventListener('activate', (event) => {
 });
 
 // Pages whose content the device renders from IndexedDB: one kept copy serves every
-// query (`/cases/view?id=…` for any case, including one made offline; a pass to print).
-const ANY_QUERY = ['/cases/view', '/ledger/pass'];
+// query (`/cases/view?id=…` for any case, including one made offline; a pass to print;
+// a patrol run started offline; a route's labels).
+const ANY_QUERY = ['/cases/view', '/ledger/pass', '/patrols/run', '/patrols/labels'];
 
 // Pages hold the signed-in person's data: forget them at sign-out. `warm` fetches and
 // keeps pages the person has not opened yet, so they open offline too.

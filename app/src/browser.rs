@@ -206,3 +206,36 @@ pub fn print() {
         let _ = w.print();
     }
 }
+
+/// Whether the browser can read QR codes from a picture (`BarcodeDetector`; Chrome on
+/// Android and macOS has it, desktop Linux does not).
+pub fn can_scan_qr() -> bool {
+    web_sys::window()
+        .map(|w| js_sys::Reflect::has(&w, &"BarcodeDetector".into()).unwrap_or(false))
+        .unwrap_or(false)
+}
+
+/// The text of the first QR code in a picture the camera took, if the browser can read
+/// one: `BarcodeDetector` accepts the picture's file as it is.
+pub async fn read_qr(file: web_sys::File) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let w = web_sys::window()?;
+    let ctor: js_sys::Function = js_sys::Reflect::get(&w, &"BarcodeDetector".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let opts = js_sys::Object::new();
+    let formats = js_sys::Array::of1(&"qr_code".into());
+    js_sys::Reflect::set(&opts, &"formats".into(), &formats).ok()?;
+    let detector = js_sys::Reflect::construct(&ctor, &js_sys::Array::of1(&opts)).ok()?;
+    let detect: js_sys::Function = js_sys::Reflect::get(&detector, &"detect".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: js_sys::Promise = detect.call1(&detector, &file).ok()?.dyn_into().ok()?;
+    let found = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let first = js_sys::Array::from(&found).get(0);
+    js_sys::Reflect::get(&first, &"rawValue".into())
+        .ok()?
+        .as_string()
+}

@@ -3,7 +3,7 @@
 use crate::components::layout::AppLayout;
 use crate::i18n::{initial_lang, I18n};
 use crate::pages::{
-    account, admin, attention, cases, estate, home, ledger, login, not_found::NotFound, sync_health,
+    account, admin, attention, cases, estate, home, ledger, patrols, login, not_found::NotFound, sync_health,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -84,6 +84,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ledger/mail") view=ledger::MailPage/>
                     <Route path=path!("/ledger/shift") view=ledger::ShiftPage/>
                     <Route path=path!("/ledger/notices") view=ledger::NoticesPage/>
+                    <Route path=path!("/patrols") view=patrols::PatrolBoardPage/>
+                    <Route path=path!("/patrols/run") view=patrols::RunPage/>
+                    <Route path=path!("/patrols/findings") view=patrols::FindingsPage/>
+                    <Route path=path!("/patrols/coverage") view=patrols::CoveragePage/>
+                    <Route path=path!("/patrols/routes") view=patrols::RoutesPage/>
+                    <Route path=path!("/patrols/labels") view=patrols::LabelsPage/>
                     <Route path=path!("/sync") view=attention::SyncPage/>
                     <Route path=path!("/supervisor/sync") view=sync_health::SyncHealthPage/>
                 </ParentRoute>

@@ -152,6 +152,7 @@ pub async fn start() {
     let pages: Vec<&str> = app::pages::cases::OFFLINE_PAGES
         .iter()
         .chain(app::pages::ledger::OFFLINE_PAGES.iter())
+        .chain(app::pages::patrols::OFFLINE_PAGES.iter())
         .copied()
         .collect();
     app::browser::warm_pages(&pages);

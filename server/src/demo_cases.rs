@@ -1,7 +1,8 @@
 //! Demo cases for a fresh demo desk: one at each stage of the workflow, pushed through the
 //! same sync path a device uses, so the queue, timers, return visits and timelines show
 //! real records from the first start; and a morning's ledger (keys with one overdue, a
-//! visitor inside, a callback owed, a pass to approve, a parcel, notices). Only `serve --demo` and `seed-demo` load them; the
+//! visitor inside, a callback owed, a pass to approve, a parcel, notices); the shipped patrol routes with yesterday's
+//! daily inspection and the nonconformity it raised. Only `serve --demo` and `seed-demo` load them; the
 //! integration tests start from the estate and accounts alone.
 
 use app::domain::ops::Actor;
@@ -301,6 +302,74 @@ pub async fn seed_demo_cases(store: &Store) -> Result<(), StoreError> {
     )
     .await?;
     ledger(&mut s, &unit).await?;
+    patrols(&mut s).await?;
+    Ok(())
+}
+
+/// The shipped routes, and yesterday's daily inspection with one nonconformity open.
+async fn patrols(s: &mut Script<'_>) -> Result<(), StoreError> {
+    use app::domain::patrols::{shipped, ItemKind};
+    let mut daily = None;
+    for t in shipped::templates("en") {
+        let id = new_id();
+        s.step(
+            "super",
+            "route.define",
+            &id,
+            72,
+            json!({"name": t.name, "department": t.department, "schedule": t.schedule, "areas": t.areas}),
+        )
+        .await?;
+        if t.key == "daily" {
+            daily = Some((id, t.areas));
+        }
+    }
+    let Some((route, areas)) = daily else {
+        return Ok(());
+    };
+    let run = new_id();
+    let ago = 20;
+    s.step("patrol", "run.start", &run, ago, json!({"route_id": route, "version": 1}))
+        .await?;
+    for area in &areas {
+        s.step("patrol", "run.check_in", &run, ago, json!({"code": area.code, "how": "manual"}))
+            .await?;
+        for (i, item) in area.items.iter().enumerate() {
+            // The stairwell's emergency light is out: the one nonconformity.
+            let fails = area.code == "STAIR" && matches!(item.kind, ItemKind::Check) && !item.photo_on_fail && i == 2;
+            let finding = new_id();
+            let value = match (&item.kind, fails) {
+                (ItemKind::Check, true) => json!({"answer": "fail"}),
+                (ItemKind::Check, false) => json!({"answer": "pass"}),
+                (ItemKind::Number { .. }, _) => json!({"answer": "number", "value": 25}),
+                (ItemKind::Text, _) => json!({"answer": "text", "text": "All quiet 一切正常"}),
+            };
+            s.step(
+                "patrol",
+                "run.answer",
+                &run,
+                ago,
+                json!({"code": area.code, "item": i, "value": value,
+                       "note": fails.then_some("3F 应急灯不亮 3F emergency light out"),
+                       "finding_id": fails.then_some(&finding)}),
+            )
+            .await?;
+            if fails {
+                s.step(
+                    "patrol",
+                    "finding.raise",
+                    &finding,
+                    ago,
+                    json!({"run_id": run, "route_name": "Daily building inspection", "area_code": area.code,
+                           "area_name": area.name, "item_label": item.label, "found": "Fail",
+                           "note": "3F 应急灯不亮 3F emergency light out", "department": "engineering",
+                           "due_at": s.now + 28 * HOUR}),
+                )
+                .await?;
+            }
+        }
+    }
+    s.step("patrol", "run.finish", &run, ago - 1, json!({})).await?;
     Ok(())
 }
 

@@ -76,7 +76,7 @@ struct NavItem {
     shown: fn(Role) -> bool,
 }
 
-const NAV: [NavItem; 13] = [
+const NAV: [NavItem; 15] = [
     NavItem {
         path: "/ledger",
         key: "nav.ledger",
@@ -86,6 +86,16 @@ const NAV: [NavItem; 13] = [
         path: "/ledger/gate",
         key: "nav.gate",
         shown: |r| r == Role::Patrol,
+    },
+    NavItem {
+        path: "/patrols",
+        key: "nav.patrols",
+        shown: crate::domain::patrols::inspects,
+    },
+    NavItem {
+        path: "/patrols/findings",
+        key: "nav.findings",
+        shown: |r| r == Role::Technician,
     },
     NavItem {
         path: "/cases",

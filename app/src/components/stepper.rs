@@ -37,7 +37,13 @@ impl Stepper {
         payload: serde_json::Value,
         photos: Vec<LocalPhoto>,
     ) -> Result<NewRecord, String> {
-        let facts = device::state().directory.get_untracked();
+        let directory = device::state().directory.get_untracked();
+        // Runs start from routes the device holds, so the rules see its records too.
+        let records = device::state().ledger.get_untracked();
+        let facts = crate::domain::outbox::RecordFacts {
+            base: &directory,
+            records: &records,
+        };
         let parsed = Op::parse(op, &payload).map_err(|r| r.message)?;
         self.actor.with_value(|actor| {
             ops::apply(

@@ -23,7 +23,7 @@ struct Tile {
     shown: fn(Role) -> bool,
 }
 
-const TILES: [Tile; 7] = [
+const TILES: [Tile; 9] = [
     Tile {
         path: "/ledger",
         key: "ledger.title",
@@ -33,6 +33,16 @@ const TILES: [Tile; 7] = [
         path: "/ledger/gate",
         key: "ledger.gate",
         shown: |r| r == Role::Patrol,
+    },
+    Tile {
+        path: "/patrols",
+        key: "home.tile.patrols",
+        shown: crate::domain::patrols::inspects,
+    },
+    Tile {
+        path: "/patrols/findings",
+        key: "nav.findings",
+        shown: |r| r == Role::Technician,
     },
     Tile {
         path: "/estate/units",

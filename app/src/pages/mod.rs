@@ -9,4 +9,5 @@ pub mod home;
 pub mod ledger;
 pub mod login;
 pub mod not_found;
+pub mod patrols;
 pub mod sync_health;

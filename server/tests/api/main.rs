@@ -10,6 +10,7 @@ mod helpers;
 mod import;
 mod kill;
 mod ledger;
+mod patrols;
 mod roles;
 mod simulation;
 mod sync;

@@ -79,7 +79,7 @@ fn Timers(timers: Vec<Timer>) -> impl IntoView {
 
 /// A photo picker: camera or files, downscaled on the device, at most `MAX_PHOTOS`.
 #[component]
-fn PhotoPicker(
+pub(crate) fn PhotoPicker(
     photos: RwSignal<Vec<LocalPhoto>>,
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
@@ -126,7 +126,7 @@ fn PhotoPicker(
 
 /// A photo from the device while it waits, else from the server.
 #[component]
-fn PhotoThumb(photo: Photo) -> impl IntoView {
+pub(crate) fn PhotoThumb(photo: Photo) -> impl IntoView {
     let i18n = use_i18n();
     let url = RwSignal::new(None::<String>);
     // Offline, a photo another device took is not here until it was seen online.

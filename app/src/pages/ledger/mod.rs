@@ -5,7 +5,7 @@
 
 mod board;
 mod calls;
-mod fields;
+pub(crate) mod fields;
 mod keys;
 mod mail;
 mod notices;
@@ -45,7 +45,7 @@ pub const OFFLINE_PAGES: [&str; 10] = [
 
 /// The records of one kind in the chosen estate, newest first, each with whether some
 /// change to it still waits for the server.
-fn of_kind<T: Clone + PartialEq + Send + Sync + 'static>(
+pub(crate) fn of_kind<T: Clone + PartialEq + Send + Sync + 'static>(
     pick: fn(&Record) -> Option<&T>,
 ) -> Memo<Vec<(T, bool)>> {
     let estate = use_estate_id();
@@ -66,7 +66,7 @@ fn of_kind<T: Clone + PartialEq + Send + Sync + 'static>(
 
 /// "Waiting to sync" on a record not yet confirmed by the server.
 #[component]
-fn Waiting(pending: bool) -> impl IntoView {
+pub(crate) fn Waiting(pending: bool) -> impl IntoView {
     let i18n = use_i18n();
     pending.then(|| {
         view! { <span class="badge waiting" data-testid="waiting-badge">{move || i18n.t("sync.waiting_badge")}</span> }
@@ -74,12 +74,12 @@ fn Waiting(pending: bool) -> impl IntoView {
 }
 
 /// A time in the person's language, or nothing.
-fn when(ms: Option<i64>) -> impl IntoView {
+pub(crate) fn when(ms: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     ms.map(|t| view! { <time>{move || crate::browser::format_time(t, i18n.lang.get())}</time> })
 }
 
 /// A fresh record id.
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
