@@ -3,7 +3,8 @@
 use crate::components::layout::AppLayout;
 use crate::i18n::{initial_lang, I18n};
 use crate::pages::{
-    account, admin, attention, cases, estate, home, ledger, patrols, login, not_found::NotFound, sync_health,
+    account, admin, attention, cases, estate, home, ledger, login, not_found::NotFound, patrols,
+    sync_health,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};

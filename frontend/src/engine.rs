@@ -448,13 +448,16 @@ impl Device for Handle {
                         .ledger
                         .with_untracked(|v| v.get(&m.entity_id).map(|r| r.record.clone()))
                 });
-            outbox::check(
-                shown.as_ref().or(current.as_ref()),
-                &m,
-                &e.actor,
-                &*e.facts.borrow(),
-            )
-            .map_err(|r| r.message)?;
+            // A run starts from a route the device shows (synced or still waiting).
+            let checked = e.state.ledger.with_untracked(|records| {
+                let directory = e.facts.borrow();
+                let facts = outbox::RecordFacts {
+                    base: &*directory,
+                    records,
+                };
+                outbox::check(shown.as_ref().or(current.as_ref()), &m, &e.actor, &facts)
+            });
+            checked.map_err(|r| r.message)?;
             let entry = next
                 .entries
                 .get(&m.seq)

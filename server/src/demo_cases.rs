@@ -329,14 +329,29 @@ async fn patrols(s: &mut Script<'_>) -> Result<(), StoreError> {
     };
     let run = new_id();
     let ago = 20;
-    s.step("patrol", "run.start", &run, ago, json!({"route_id": route, "version": 1}))
-        .await?;
+    s.step(
+        "patrol",
+        "run.start",
+        &run,
+        ago,
+        json!({"route_id": route, "version": 1}),
+    )
+    .await?;
     for area in &areas {
-        s.step("patrol", "run.check_in", &run, ago, json!({"code": area.code, "how": "manual"}))
-            .await?;
+        s.step(
+            "patrol",
+            "run.check_in",
+            &run,
+            ago,
+            json!({"code": area.code, "how": "manual"}),
+        )
+        .await?;
         for (i, item) in area.items.iter().enumerate() {
             // The stairwell's emergency light is out: the one nonconformity.
-            let fails = area.code == "STAIR" && matches!(item.kind, ItemKind::Check) && !item.photo_on_fail && i == 2;
+            let fails = area.code == "STAIR"
+                && matches!(item.kind, ItemKind::Check)
+                && !item.photo_on_fail
+                && i == 2;
             let finding = new_id();
             let value = match (&item.kind, fails) {
                 (ItemKind::Check, true) => json!({"answer": "fail"}),
@@ -369,7 +384,8 @@ async fn patrols(s: &mut Script<'_>) -> Result<(), StoreError> {
             }
         }
     }
-    s.step("patrol", "run.finish", &run, ago - 1, json!({})).await?;
+    s.step("patrol", "run.finish", &run, ago - 1, json!({}))
+        .await?;
     Ok(())
 }
 

@@ -38,27 +38,28 @@ impl Stepper {
         photos: Vec<LocalPhoto>,
     ) -> Result<NewRecord, String> {
         let directory = device::state().directory.get_untracked();
-        // Runs start from routes the device holds, so the rules see its records too.
-        let records = device::state().ledger.get_untracked();
-        let facts = crate::domain::outbox::RecordFacts {
-            base: &directory,
-            records: &records,
-        };
         let parsed = Op::parse(op, &payload).map_err(|r| r.message)?;
-        self.actor.with_value(|actor| {
-            ops::apply(
-                current,
-                &parsed,
-                ops::Context {
-                    mutation_id: "check",
-                    entity_id: &entity_id,
-                    actor,
-                    facts: &facts,
-                    at: crate::browser::now_ms(),
-                },
-            )
-            .map(|_| ())
-            .map_err(|r| r.message)
+        // Runs start from routes the device holds, so the rules see its records too.
+        device::state().ledger.with_untracked(|records| {
+            let facts = crate::domain::outbox::RecordFacts {
+                base: &directory,
+                records,
+            };
+            self.actor.with_value(|actor| {
+                ops::apply(
+                    current,
+                    &parsed,
+                    ops::Context {
+                        mutation_id: "check",
+                        entity_id: &entity_id,
+                        actor,
+                        facts: &facts,
+                        at: crate::browser::now_ms(),
+                    },
+                )
+                .map(|_| ())
+                .map_err(|r| r.message)
+            })
         })?;
         Ok(NewRecord {
             op,

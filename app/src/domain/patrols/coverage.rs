@@ -39,7 +39,7 @@ pub fn slot_state<'r>(slot: Slot, runs: impl IntoIterator<Item = &'r Run>, now: 
     };
     for r in runs.into_iter().filter(|r| r.slot == slot) {
         let s = match (&r.finished, r.status) {
-            (Some(f), _) if f.at <= slot.end => SlotState::Done,
+            (Some(f), _) if f.at < slot.end => SlotState::Done,
             (Some(_), _) => SlotState::Late,
             (None, RunStatus::Finished) => SlotState::Done,
             (None, _) if now >= slot.end => SlotState::Late,
@@ -68,9 +68,9 @@ fn best(a: SlotState, b: SlotState) -> SlotState {
 
 /// A route's slots within `[from, to)` and how each went; slots not yet begun are left
 /// out.
-pub fn route_coverage<'r>(
+pub fn route_coverage(
     route: &Route,
-    runs: &[&'r Run],
+    runs: &[&Run],
     from: i64,
     to: i64,
     now: i64,

@@ -14,7 +14,7 @@ pub const MAX_CODE_CHARS: usize = 32;
 
 /// What answers an item takes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "KindWire")]
 pub enum ItemKind {
     /// Pass, fail or not applicable.
     Check,
@@ -29,6 +29,47 @@ pub enum ItemKind {
     },
     /// A written answer; never fails.
     Text,
+}
+
+/// An item kind as it comes in; a field another kind has is refused, not dropped
+/// (`deny_unknown_fields` does not reach a tagged enum's unit variants).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindWire {
+    #[serde(rename = "type")]
+    kind: KindWord,
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum KindWord {
+    Check,
+    Number,
+    Text,
+}
+
+impl TryFrom<KindWire> for ItemKind {
+    type Error = &'static str;
+
+    fn try_from(w: KindWire) -> Result<Self, Self::Error> {
+        let plain = w.unit.is_none() && w.min.is_none() && w.max.is_none();
+        match w.kind {
+            KindWord::Check if plain => Ok(ItemKind::Check),
+            KindWord::Text if plain => Ok(ItemKind::Text),
+            KindWord::Number => Ok(ItemKind::Number {
+                unit: w.unit.unwrap_or_default(),
+                min: w.min,
+                max: w.max,
+            }),
+            _ => Err("`unit`, `min` and `max` are only for a number item"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,13 +169,15 @@ pub fn check_areas(areas: &[Area]) -> Result<Vec<Area>, Rejection> {
     )?;
     let mut out: Vec<Area> = Vec::with_capacity(areas.len());
     for a in areas {
-        let code = text("areas.code", &a.code, MAX_CODE_CHARS, true)?.to_uppercase();
+        // Checked before upper-casing: only ASCII keeps its length when upper-cased.
+        let code = text("areas.code", &a.code, MAX_CODE_CHARS, true)?;
         need(
             code.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
             RejectCode::BadPayload,
             "areas.code may hold only letters, digits, - and _",
         )?;
+        let code = code.to_ascii_uppercase();
         need(
             !out.iter().any(|o| o.code == code),
             RejectCode::BadPayload,
@@ -156,8 +199,17 @@ pub fn check_areas(areas: &[Area]) -> Result<Vec<Area>, Rejection> {
                         RejectCode::BadPayload,
                         "a number item's min must not be above its max",
                     )?;
+                    let unit = text("items.unit", unit, 12, false)?;
+                    // The sheet writes a unit as one word before the bounds.
+                    need(
+                        !unit.contains(char::is_whitespace)
+                            && !unit.contains("..")
+                            && !unit.contains(['{', '}']),
+                        RejectCode::BadPayload,
+                        "items.unit must be one word, without .. or braces",
+                    )?;
                     ItemKind::Number {
-                        unit: text("items.unit", unit, 12, false)?,
+                        unit,
                         min: *min,
                         max: *max,
                     }

@@ -46,13 +46,52 @@ pub struct CheckIn {
 
 /// An answer to one item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "answer", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "answer", rename_all = "snake_case", try_from = "ValueWire")]
 pub enum Value {
     Pass,
     Fail,
     NotApplicable,
     Number { value: f64 },
     Text { text: String },
+}
+
+/// An answer as it comes in; a field another kind of answer has is refused, not
+/// dropped.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValueWire {
+    answer: ValueWord,
+    #[serde(default)]
+    value: Option<f64>,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ValueWord {
+    Pass,
+    Fail,
+    NotApplicable,
+    Number,
+    Text,
+}
+
+impl TryFrom<ValueWire> for Value {
+    type Error = &'static str;
+
+    fn try_from(w: ValueWire) -> Result<Self, Self::Error> {
+        match (w.answer, w.value, w.text) {
+            (ValueWord::Pass, None, None) => Ok(Value::Pass),
+            (ValueWord::Fail, None, None) => Ok(Value::Fail),
+            (ValueWord::NotApplicable, None, None) => Ok(Value::NotApplicable),
+            (ValueWord::Number, Some(value), None) => Ok(Value::Number { value }),
+            (ValueWord::Text, None, Some(text)) => Ok(Value::Text { text }),
+            (ValueWord::Number, None, _) => Err("a number answer needs `value`"),
+            (ValueWord::Text, _, None) => Err("a text answer needs `text`"),
+            _ => Err("`value` is only for a number answer and `text` only for a text answer"),
+        }
+    }
 }
 
 impl Value {

@@ -23,11 +23,49 @@ pub enum Every {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ScheduleWire")]
 pub struct Schedule {
     #[serde(flatten)]
     pub every: Every,
     /// The estate's local time, in minutes east of UTC (480 for China).
     pub utc_offset_min: i32,
+}
+
+/// A schedule as it comes in: flattened, so its fields are checked here (serde's
+/// `flatten` would let an unknown field through).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScheduleWire {
+    every: EveryWord,
+    #[serde(default)]
+    starts: Option<Vec<u16>>,
+    utc_offset_min: i32,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum EveryWord {
+    Day,
+    Week,
+    Shift,
+}
+
+impl TryFrom<ScheduleWire> for Schedule {
+    type Error = &'static str;
+
+    fn try_from(w: ScheduleWire) -> Result<Self, Self::Error> {
+        let every = match (w.every, w.starts) {
+            (EveryWord::Day, None) => Every::Day,
+            (EveryWord::Week, None) => Every::Week,
+            (EveryWord::Shift, Some(starts)) => Every::Shift { starts },
+            (EveryWord::Shift, None) => return Err("a per-shift schedule needs `starts`"),
+            (_, Some(_)) => return Err("`starts` is only for a per-shift schedule"),
+        };
+        Ok(Schedule {
+            every,
+            utc_offset_min: w.utc_offset_min,
+        })
+    }
 }
 
 /// One period a route is due in, `[start, end)` in ms since the epoch.

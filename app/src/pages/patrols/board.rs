@@ -36,7 +36,11 @@ pub(super) fn schedule_words(route: &Route, i18n: crate::i18n::I18n) -> String {
         Every::Shift { starts } => format!(
             "{}: {}",
             i18n.t("patrol.every_shift"),
-            starts.iter().map(|m| clock(*m)).collect::<Vec<_>>().join(", ")
+            starts
+                .iter()
+                .map(|m| clock(*m))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
@@ -58,14 +62,9 @@ fn Board() -> impl IntoView {
         let id = new_id();
         let go = format!("/patrols/run?id={id}");
         let payload = json!({ "route_id": route.id, "version": route.current().version });
-        stepper.send(
-            None,
-            "run.start",
-            id,
-            payload,
-            Vec::new(),
-            move || crate::browser::load_page(&go),
-        );
+        stepper.send(None, "run.start", id, payload, Vec::new(), move || {
+            crate::browser::load_page(&go)
+        });
     };
     view! {
         <nav class="subnav">

@@ -59,7 +59,11 @@ fn every_word(s: &Schedule) -> (&'static str, String) {
         Every::Week => ("week", String::new()),
         Every::Shift { starts } => (
             "shift",
-            starts.iter().map(|m| clock(*m)).collect::<Vec<_>>().join(", "),
+            starts
+                .iter()
+                .map(|m| clock(*m))
+                .collect::<Vec<_>>()
+                .join(", "),
         ),
     }
 }
@@ -115,7 +119,11 @@ fn DefineForm() -> impl IntoView {
                 return;
             }
         };
-        let Some(schedule) = schedule_of(&every.get_untracked(), &starts.get_untracked(), DEFAULT_OFFSET_MIN) else {
+        let Some(schedule) = schedule_of(
+            &every.get_untracked(),
+            &starts.get_untracked(),
+            DEFAULT_OFFSET_MIN,
+        ) else {
             error.set(Some(i18n.t("patrol.bad_times")));
             return;
         };
@@ -126,18 +134,28 @@ fn DefineForm() -> impl IntoView {
             "schedule": schedule,
             "areas": areas,
         });
-        stepper.send(None, "route.define", new_id(), payload, Vec::new(), move || {
-            name.set(String::new());
-            lines.set(String::new());
-            template.set(String::new());
-        });
+        stepper.send(
+            None,
+            "route.define",
+            new_id(),
+            payload,
+            Vec::new(),
+            move || {
+                name.set(String::new());
+                lines.set(String::new());
+                template.set(String::new());
+            },
+        );
     };
     let lang = i18n.lang.get_untracked();
     let templates: Vec<(&'static str, &'static str)> = shipped::templates(lang.code())
         .into_iter()
         .map(|t| (t.key, t.name))
         .collect();
-    let departments: Vec<(&str, &str)> = Department::ALL.iter().map(|d| (d.as_str(), d.label_key())).collect();
+    let departments: Vec<(&str, &str)> = Department::ALL
+        .iter()
+        .map(|d| (d.as_str(), d.label_key()))
+        .collect();
     view! {
         <h2>{move || i18n.t("patrol.new_route")}</h2>
         <form class="form ledger-form" data-testid="route-form" on:submit=submit>
@@ -193,7 +211,11 @@ fn RouteItem(r: Route, pending: bool) -> impl IntoView {
     let lines = RwSignal::new(sheet::print(&r.current().areas));
     let (e, s) = every_word(&r.schedule);
     let every = RwSignal::new(e.to_string());
-    let starts = RwSignal::new(if s.is_empty() { "08:00, 20:00".to_string() } else { s });
+    let starts = RwSignal::new(if s.is_empty() {
+        "08:00, 20:00".to_string()
+    } else {
+        s
+    });
     let reason = RwSignal::new(String::new());
     let offset = r.schedule.utc_offset_min;
     let record = StoredValue::new(Record::Route(r.clone()));
@@ -203,24 +225,39 @@ fn RouteItem(r: Route, pending: bool) -> impl IntoView {
         let areas = match sheet::parse(&lines.get_untracked()) {
             Ok(a) => a,
             Err(e) => {
-                stepper.error.set(Some(format!("{}: {e}", i18n.t("patrol.sheet_error"))));
+                stepper
+                    .error
+                    .set(Some(format!("{}: {e}", i18n.t("patrol.sheet_error"))));
                 return;
             }
         };
-        let Some(schedule) = schedule_of(&every.get_untracked(), &starts.get_untracked(), offset) else {
+        let Some(schedule) = schedule_of(&every.get_untracked(), &starts.get_untracked(), offset)
+        else {
             stepper.error.set(Some(i18n.t("patrol.bad_times")));
             return;
         };
         record.with_value(|rec| {
-            stepper.send(Some(rec), "route.revise", id.get_value(),
-                json!({ "areas": areas, "schedule": schedule }), Vec::new(), || {})
+            stepper.send(
+                Some(rec),
+                "route.revise",
+                id.get_value(),
+                json!({ "areas": areas, "schedule": schedule }),
+                Vec::new(),
+                || {},
+            )
         });
     };
     let retire = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         record.with_value(|rec| {
-            stepper.send(Some(rec), "route.retire", id.get_value(),
-                json!({ "reason": reason.get_untracked() }), Vec::new(), || {})
+            stepper.send(
+                Some(rec),
+                "route.retire",
+                id.get_value(),
+                json!({ "reason": reason.get_untracked() }),
+                Vec::new(),
+                || {},
+            )
         });
     };
     view! {

@@ -9,9 +9,7 @@ use crate::components::guard::RoleGuard;
 use crate::components::layout::use_user;
 use crate::components::stepper::Stepper;
 use crate::device::LocalPhoto;
-use crate::domain::patrols::{
-    CheckInMethod, Item, ItemKind, Run, RunArea, RunStatus, Value,
-};
+use crate::domain::patrols::{CheckInMethod, Item, ItemKind, Run, RunArea, RunStatus, Value};
 use crate::domain::records::Record;
 use crate::domain::{Department, Role};
 use crate::i18n::{use_i18n, I18n};
@@ -60,7 +58,8 @@ fn RunScreen() -> impl IntoView {
     let stepper = Stepper::new(error);
     provide_context(stepper);
     move || match run.get() {
-        None => view! { <p data-testid="run-missing">{move || i18n.t("patrol.run_missing")}</p> }.into_any(),
+        None => view! { <p data-testid="run-missing">{move || i18n.t("patrol.run_missing")}</p> }
+            .into_any(),
         Some((r, pending)) => {
             let done = r.complete_areas();
             let total = r.areas.len();
@@ -77,7 +76,7 @@ fn RunScreen() -> impl IntoView {
                 </p>
                 {r.note.clone().map(|n| view! { <p class="note" data-testid="run-note">{n}</p> })}
                 <FormError error/>
-                {walking.get().then(|| view! { <Controls run=r.clone()/> })}
+                {walking.get().then(|| view! { <Controls run=r.clone() selected/> })}
                 <ol class="areas" data-testid="areas">
                     {r.areas.iter().map(|a| view! { <AreaCard run=r.clone() area=a.clone() selected walking=walking.get()/> }).collect_view()}
                 </ol>
@@ -88,22 +87,31 @@ fn RunScreen() -> impl IntoView {
 
 /// Check-in, pause or resume, finish.
 #[component]
-fn Controls(run: Run) -> impl IntoView {
+fn Controls(run: Run, selected: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let stepper = expect_context::<Stepper>();
     let code = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let record = StoredValue::new(Record::Run(run.clone()));
     let id = StoredValue::new(run.id.clone());
+    // Also called after the camera's picture is read, when this row may be gone.
     let check_in = move |c: String, how: CheckInMethod| {
-        record.with_value(|r| {
+        let c = c.trim().to_uppercase();
+        let shown = c.clone();
+        let Some(entity) = id.try_get_value() else {
+            return;
+        };
+        record.try_with_value(|r| {
             stepper.send(
                 Some(r),
                 "run.check_in",
-                id.get_value(),
-                json!({ "code": c.trim(), "how": how.as_str() }),
+                entity,
+                json!({ "code": c, "how": how.as_str() }),
                 Vec::new(),
-                move || code.set(String::new()),
+                move || {
+                    code.set(String::new());
+                    selected.set(Some(shown));
+                },
             )
         });
     };
@@ -132,7 +140,14 @@ fn Controls(run: Run) -> impl IntoView {
         let n = note.get_untracked();
         let n = Some(n.trim().to_string()).filter(|x| !x.is_empty());
         record.with_value(|r| {
-            stepper.send(Some(r), "run.finish", id.get_value(), json!({ "note": n }), Vec::new(), || {})
+            stepper.send(
+                Some(r),
+                "run.finish",
+                id.get_value(),
+                json!({ "note": n }),
+                Vec::new(),
+                || {},
+            )
         });
     };
     view! {
@@ -179,7 +194,12 @@ fn Controls(run: Run) -> impl IntoView {
 }
 
 #[component]
-fn AreaCard(run: Run, area: RunArea, selected: RwSignal<Option<String>>, walking: bool) -> impl IntoView {
+fn AreaCard(
+    run: Run,
+    area: RunArea,
+    selected: RwSignal<Option<String>>,
+    walking: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let code = area.code.clone();
     let code2 = code.clone();
@@ -230,7 +250,8 @@ fn Items(run: Run, area: RunArea, walking: bool) -> impl IntoView {
     let failing = RwSignal::new(None::<(usize, Value)>);
     let run = StoredValue::new(run);
     let area = StoredValue::new(area);
-    let items: Vec<(usize, Item)> = area.with_value(|a| a.items.iter().cloned().enumerate().collect());
+    let items: Vec<(usize, Item)> =
+        area.with_value(|a| a.items.iter().cloned().enumerate().collect());
     view! {
         <ul class="items" data-testid="items">
             {items.into_iter().map(|(i, item)| {
@@ -371,10 +392,12 @@ fn FailForm(
             .unwrap_or_default()
     });
     let found = match &value {
-        Value::Number { value: v } => match area.with_value(|a| a.items.get(index).map(|i| i.kind.clone())) {
-            Some(ItemKind::Number { unit, .. }) => format!("{v} {unit}").trim().to_string(),
-            _ => v.to_string(),
-        },
+        Value::Number { value: v } => {
+            match area.with_value(|a| a.items.get(index).map(|i| i.kind.clone())) {
+                Some(ItemKind::Number { unit, .. }) => format!("{v} {unit}").trim().to_string(),
+                _ => v.to_string(),
+            }
+        }
         v => value_words(v, i18n),
     };
     let value = StoredValue::new(value);
@@ -389,7 +412,12 @@ fn FailForm(
         let n = Some(note.get_untracked().trim().to_string()).filter(|x| !x.is_empty());
         let finding_id = new_id();
         let (rec, run_id, route_name, estate) = run.with_value(|r| {
-            (Record::Run(r.clone()), r.id.clone(), r.route_name.clone(), r.estate_id.clone())
+            (
+                Record::Run(r.clone()),
+                r.id.clone(),
+                r.route_name.clone(),
+                r.estate_id.clone(),
+            )
         });
         let (code, area_name) = area.with_value(|a| (a.code.clone(), a.name.clone()));
         let answer = json!({
@@ -411,7 +439,10 @@ fn FailForm(
         });
     };
     let error = stepper.error;
-    let departments: Vec<(&str, &str)> = Department::ALL.iter().map(|d| (d.as_str(), d.label_key())).collect();
+    let departments: Vec<(&str, &str)> = Department::ALL
+        .iter()
+        .map(|d| (d.as_str(), d.label_key()))
+        .collect();
     view! {
         <form class="form fail-form" data-testid="fail-form" on:submit=submit>
             <h3>{move || i18n.t("patrol.nonconformity")} ": " {label}</h3>
