@@ -80,6 +80,7 @@ fn RunScreen() -> impl IntoView {
                 <ol class="areas" data-testid="areas">
                     {r.areas.iter().map(|a| view! { <AreaCard run=r.clone() area=a.clone() selected walking=walking.get()/> }).collect_view()}
                 </ol>
+                {(walking.get() && status == RunStatus::InProgress).then(|| view! { <FinishForm run=r.clone()/> })}
             }.into_any()
         }
     }
@@ -91,7 +92,6 @@ fn Controls(run: Run, selected: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let stepper = expect_context::<Stepper>();
     let code = RwSignal::new(String::new());
-    let note = RwSignal::new(String::new());
     let record = StoredValue::new(Record::Run(run.clone()));
     let id = StoredValue::new(run.id.clone());
     // Also called after the camera's picture is read, when this row may be gone.
@@ -126,7 +126,6 @@ fn Controls(run: Run, selected: RwSignal<Option<String>>) -> impl IntoView {
             }
         });
     };
-    let left = run.areas.len() - run.complete_areas();
     let paused = run.status == RunStatus::Paused;
     let simple = |op: &'static str| {
         move |_| {
@@ -134,21 +133,6 @@ fn Controls(run: Run, selected: RwSignal<Option<String>>) -> impl IntoView {
                 stepper.send(Some(r), op, id.get_value(), json!({}), Vec::new(), || {})
             })
         }
-    };
-    let finish = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let n = note.get_untracked();
-        let n = Some(n.trim().to_string()).filter(|x| !x.is_empty());
-        record.with_value(|r| {
-            stepper.send(
-                Some(r),
-                "run.finish",
-                id.get_value(),
-                json!({ "note": n }),
-                Vec::new(),
-                || {},
-            )
-        });
     };
     view! {
         <section class="run-controls">
@@ -180,16 +164,43 @@ fn Controls(run: Run, selected: RwSignal<Option<String>>) -> impl IntoView {
                     <div class="row">
                         <button type="button" data-testid="pause-run" on:click=simple("run.pause")>{move || i18n.t("patrol.pause")}</button>
                     </div>
-                    <form class="form" data-testid="finish-form" on:submit=finish>
-                        {(left > 0).then(|| view! {
-                            <p class="warning" data-testid="incomplete-warning">{left} " " {move || i18n.t("patrol.incomplete_explain")}</p>
-                        })}
-                        <TextArea label="patrol.finish_note" testid="finish-note" value=note/>
-                        <button type="submit" data-testid="finish-run">{move || i18n.t("patrol.finish")}</button>
-                    </form>
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// The end of the run, under its areas: what is left, and why.
+#[component]
+fn FinishForm(run: Run) -> impl IntoView {
+    let i18n = use_i18n();
+    let stepper = expect_context::<Stepper>();
+    let note = RwSignal::new(String::new());
+    let left = run.areas.len() - run.complete_areas();
+    let record = StoredValue::new(Record::Run(run));
+    let finish = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let n = note.get_untracked();
+        let n = Some(n.trim().to_string()).filter(|x| !x.is_empty());
+        record.with_value(|r| {
+            stepper.send(
+                Some(r),
+                "run.finish",
+                r.id().to_string(),
+                json!({ "note": n }),
+                Vec::new(),
+                || {},
+            )
+        });
+    };
+    view! {
+        <form class="form finish" data-testid="finish-form" on:submit=finish>
+            {(left > 0).then(|| view! {
+                <p class="warning" data-testid="incomplete-warning">{left} " " {move || i18n.t("patrol.incomplete_explain")}</p>
+            })}
+            <TextArea label="patrol.finish_note" testid="finish-note" value=note/>
+            <button type="submit" class="primary" data-testid="finish-run">{move || i18n.t("patrol.finish")}</button>
+        </form>
     }
 }
 
@@ -219,7 +230,7 @@ fn AreaCard(
     let area2 = area.clone();
     view! {
         <li class=format!("area area-{state}") data-testid="area" data-code=code.clone() data-state=state>
-            <button type="button" class="area-head" on:click=move |_| selected.set(Some(code2.clone()))>
+            <button type="button" class="area-head" data-testid="area-head" on:click=move |_| selected.set(Some(code2.clone()))>
                 <strong>{area.name.clone()}</strong>
                 <code>{code.clone()}</code>
                 <span class="badge">{move || i18n.t(match state {
