@@ -70,6 +70,10 @@ pub struct Engine {
     /// What the local rules look up (units, staff, service levels): the last directory.
     facts: RefCell<Directory>,
     inner: RefCell<Inner>,
+    /// Held by each change to the outbox from its copy to its write-back: a change
+    /// waits on IndexedDB, and two at once would both start from the same outbox, give
+    /// the same seq to two mutations, and keep only one of them.
+    outbox_turn: futures::lock::Mutex<()>,
     state: DeviceState,
     busy: Cell<bool>,
     again: Cell<bool>,
@@ -130,6 +134,7 @@ pub async fn start() {
             cursor: loaded.cursor,
             last_ok: loaded.last_ok,
         }),
+        outbox_turn: futures::lock::Mutex::new(()),
         state,
         busy: Cell::new(false),
         again: Cell::new(false),
@@ -359,6 +364,7 @@ impl Engine {
                 }
                 Err(e) => return Err(e),
             };
+            let _turn = self.outbox_turn.lock().await;
             let mut next = self.inner.borrow().outbox.clone();
             let before: Vec<u64> = next.entries.keys().copied().collect();
             next.acknowledge(&answer.results);
@@ -429,6 +435,7 @@ impl Device for Handle {
     fn record(&self, r: NewRecord) -> LocalFut<Result<(), String>> {
         let e = self.0.clone();
         boxed(async move {
+            let _turn = e.outbox_turn.lock().await;
             let mut next = e.inner.borrow().outbox.clone();
             let m = next.record(
                 uuid::Uuid::now_v7().to_string(),
@@ -479,6 +486,7 @@ impl Device for Handle {
     fn discard(&self, id: String) -> LocalFut<Result<(), String>> {
         let e = self.0.clone();
         boxed(async move {
+            let _turn = e.outbox_turn.lock().await;
             let mut next = e.inner.borrow().outbox.clone();
             let seq = next
                 .entries
@@ -499,6 +507,7 @@ impl Device for Handle {
     fn correct(&self, id: String, payload: serde_json::Value) -> LocalFut<Result<(), String>> {
         let e = self.0.clone();
         boxed(async move {
+            let _turn = e.outbox_turn.lock().await;
             let mut next = e.inner.borrow().outbox.clone();
             let old_seq = next
                 .entries
