@@ -66,8 +66,8 @@ fn best(a: SlotState, b: SlotState) -> SlotState {
     }
 }
 
-/// A route's slots within `[from, to)` and how each went; slots not yet begun are left
-/// out.
+/// A route's slots within `[from, to)` and how each went; slots not yet begun, and
+/// slots over before the route was made, are left out.
 pub fn route_coverage(
     route: &Route,
     runs: &[&Run],
@@ -75,11 +75,12 @@ pub fn route_coverage(
     to: i64,
     now: i64,
 ) -> Vec<(Slot, SlotState)> {
+    let made = route.versions.first().map_or(i64::MIN, |v| v.made.at);
     route
         .schedule
         .slots_between(from, to)
         .into_iter()
-        .filter(|s| s.start <= now)
+        .filter(|s| s.start <= now && s.end > made)
         .map(|s| {
             (
                 s,

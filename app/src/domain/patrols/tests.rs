@@ -2655,6 +2655,23 @@ fn route_coverage_leaves_out_slots_not_begun() {
 }
 
 #[test]
+fn route_coverage_leaves_out_slots_over_before_the_route_was_made() {
+    let w = world();
+    let mut route = w.route("R1").expect("held");
+    let first = route.schedule.slot_at(ms("2026-11-25T03:00:00Z"));
+    // Made in the middle of the third day: the first two days were never due.
+    route.versions[0].made.at = first.start + 2 * DAY + HOUR;
+    let now = first.start + 3 * DAY + HOUR;
+    let got = coverage::route_coverage(&route, &[], first.start, first.start + 7 * DAY, now);
+    let starts: Vec<i64> = got.iter().map(|(s, _)| s.start).collect();
+    assert_eq!(starts, [first.start + 2 * DAY, first.start + 3 * DAY]);
+    assert_eq!(
+        got.iter().map(|(_, s)| *s).collect::<Vec<_>>(),
+        [SlotState::Missed, SlotState::Due]
+    );
+}
+
+#[test]
 fn open_findings_by_department_oldest_first() {
     let w = World::default();
     let f1 = raised(&w, "F1", "engineering", T0 + 3 * HOUR);
