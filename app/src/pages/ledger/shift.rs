@@ -136,11 +136,14 @@ fn ShiftDesk() -> impl IntoView {
     let start = move |_| {
         stepper.send(None, "shift.start", new_id(), json!({}), Vec::new(), || ());
     };
+    // Kept here, not in the card: the card is made again whenever the shift changes (a
+    // sync confirming it), and a half-written entry must survive that.
+    let entry = RwSignal::new(String::new());
     view! {
         <FormError error/>
         {move || handed_to_me().into_iter().map(|(s, pending)| view! { <TakeOverCard s pending/> }).collect_view()}
         {move || match mine() {
-            Some((s, pending)) => view! { <CurrentShift s pending/> }.into_any(),
+            Some((s, pending)) => view! { <CurrentShift s pending text=entry/> }.into_any(),
             None if handed_to_me().is_empty() => view! {
                 <p class="lead">{move || i18n.t("shift.none")}</p>
                 <button type="button" class="primary" data-testid="shift-start" on:click=start>{move || i18n.t("shift.start")}</button>
@@ -177,12 +180,11 @@ fn Items(items: Vec<OpenItem>, testid: &'static str) -> impl IntoView {
 }
 
 #[component]
-fn CurrentShift(s: Shift, pending: bool) -> impl IntoView {
+fn CurrentShift(s: Shift, pending: bool, text: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let stepper = expect_context::<Stepper>();
     let record = StoredValue::new(Record::Shift(s.clone()));
     let id = StoredValue::new(s.id.clone());
-    let text = RwSignal::new(String::new());
     let write = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         record.with_value(|r| {
