@@ -24,6 +24,23 @@ macro_rules! words {
     };
 }
 
+/// Takes the record of the op's kind out of `state`; a record of another kind under the
+/// same id is refused (ids are never shared between kinds).
+macro_rules! typed {
+    ($state:expr, $variant:ident) => {
+        match $state {
+            None => None,
+            Some($crate::domain::records::Record::$variant(r)) => Some(r),
+            Some(other) => {
+                return Err($crate::domain::ops::Rejection::new(
+                    $crate::domain::ops::RejectCode::AlreadyExists,
+                    format!("the id belongs to a {}", other.entity().as_str()),
+                ))
+            }
+        }
+    };
+}
+
 pub mod blobs;
 pub mod cases;
 pub mod error;

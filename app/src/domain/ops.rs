@@ -360,6 +360,12 @@ impl Op {
     }
 }
 
+/// The payload of an op with no fields: still an object, so that a later field can be
+/// added, and nothing else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Empty {}
+
 /// Reads an op's payload into its type; a wrong shape is `bad_payload` naming the field.
 pub(crate) fn read_payload<T: serde::de::DeserializeOwned>(
     op: &str,
@@ -384,19 +390,7 @@ pub struct Context<'a> {
 /// and returns the new state, or why it can never apply.
 pub fn apply(state: Option<&Record>, op: &Op, cx: Context<'_>) -> Result<Record, Rejection> {
     match op {
-        Op::Case(op) => {
-            let case = match state {
-                None => None,
-                Some(Record::Case(c)) => Some(c),
-                Some(other) => {
-                    return Err(Rejection::new(
-                        RejectCode::AlreadyExists,
-                        format!("the id belongs to a {}", other.entity().as_str()),
-                    ))
-                }
-            };
-            apply_case(case, op, cx).map(Record::Case)
-        }
+        Op::Case(op) => apply_case(typed!(state, Case), op, cx).map(Record::Case),
         Op::Ledger(op) => ledger::apply(state, op, &cx),
         Op::Patrol(op) => patrols::apply(state, op, &cx),
     }

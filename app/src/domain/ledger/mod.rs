@@ -180,11 +180,6 @@ pub enum LedgerOp {
     NoticeWithdraw(Withdraw),
 }
 
-/// An op with no fields still takes an object, so that a later field can be added.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Empty {}
-
 impl LedgerOp {
     pub const NAMES: [&'static str; 21] = [
         "visit.arrive",
@@ -222,7 +217,7 @@ impl LedgerOp {
                 "call.link_case" => LedgerOp::CallLinkCase(read(op, p)?),
                 "pass.issue" => LedgerOp::PassIssue(read(op, p)?),
                 "pass.approve" => {
-                    read::<Empty>(op, p)?;
+                    read::<super::ops::Empty>(op, p)?;
                     LedgerOp::PassApprove
                 }
                 "pass.use" => LedgerOp::PassUse(read(op, p)?),
@@ -307,23 +302,6 @@ impl LedgerOp {
             _ => Vec::new(),
         }
     }
-}
-
-/// Takes the record of the op's kind out of `state`; a record of another kind under the
-/// same id is refused (ids are never shared between kinds).
-macro_rules! typed {
-    ($state:expr, $variant:ident) => {
-        match $state {
-            None => None,
-            Some(Record::$variant(r)) => Some(r),
-            Some(other) => {
-                return Err(Rejection::new(
-                    RejectCode::AlreadyExists,
-                    format!("the id belongs to a {}", other.entity().as_str()),
-                ))
-            }
-        }
-    };
 }
 
 /// Applies a ledger op to its record (`None` when there is none yet).

@@ -60,11 +60,6 @@ fn require_planner(actor: &Actor) -> Result<(), Rejection> {
     forbid_unless(plans(actor.role), "only a supervisor plans routes")
 }
 
-/// An op with no fields still takes an object, so that a later field can be added.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Empty {}
-
 /// The ops on routes, runs and nonconformities; see `docs/ops.md`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatrolOp {
@@ -110,11 +105,11 @@ impl PatrolOp {
                 "run.check_in" => PatrolOp::RunCheckIn(read(op, p)?),
                 "run.answer" => PatrolOp::RunAnswer(read(op, p)?),
                 "run.pause" => {
-                    read::<Empty>(op, p)?;
+                    read::<super::ops::Empty>(op, p)?;
                     PatrolOp::RunPause
                 }
                 "run.resume" => {
-                    read::<Empty>(op, p)?;
+                    read::<super::ops::Empty>(op, p)?;
                     PatrolOp::RunResume
                 }
                 "run.finish" => PatrolOp::RunFinish(read(op, p)?),
@@ -160,22 +155,6 @@ impl PatrolOp {
             _ => Vec::new(),
         }
     }
-}
-
-/// Takes the record of the op's kind out of `state`; another kind under the id is refused.
-macro_rules! typed {
-    ($state:expr, $variant:ident) => {
-        match $state {
-            None => None,
-            Some(Record::$variant(r)) => Some(r),
-            Some(other) => {
-                return Err(Rejection::new(
-                    RejectCode::AlreadyExists,
-                    format!("the id belongs to a {}", other.entity().as_str()),
-                ))
-            }
-        }
-    };
 }
 
 /// Applies a patrol op to its record (`None` when there is none yet).
