@@ -112,102 +112,148 @@ async fn direct_inserts(f: &Fixture, n: usize, batch: usize) -> f64 {
     n as f64 / start.elapsed().as_secs_f64()
 }
 
-/// (a2) Every row a case-create writes — the case, its published record (the whole state
-/// as JSON) and its log entry — straight into SQLite, B per transaction: the storage floor
-/// of the sync path, without HTTP, JSON parsing, rules or dedupe.
+/// (a') The same rows as (a), each batch as one JSON array unpacked by SQLite
+/// (`json_each`): the way the store writes (`app/src/ssr/store/bulk.rs`). The floor is
+/// the faster of (a) and (a').
+async fn direct_inserts_json(f: &Fixture, n: usize, batch: usize) -> f64 {
+    let start = Instant::now();
+    let mut done = 0;
+    while done < n {
+        let rows = batch.min(n - done);
+        let mut tx = f.store.pool().begin().await.expect("begin");
+        let json: Vec<Value> = (0..rows)
+            .map(|i| {
+                json!([
+                    uuid::Uuid::now_v7().to_string(),
+                    f.estate,
+                    f.unit,
+                    "repair",
+                    "open",
+                    format!("direct {}", done + i),
+                    f.desk_id,
+                    1,
+                    1
+                ])
+            })
+            .collect();
+        sqlx::query(
+            "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, \
+             created_at, updated_at) SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, \
+             r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7, \
+             r.value ->> 8 FROM json_each($1) AS r",
+        )
+        .bind(serde_json::to_string(&json).expect("json"))
+        .execute(&mut *tx)
+        .await
+        .expect("insert");
+        tx.commit().await.expect("commit");
+        done += rows;
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+/// (a2) Every row a case-create writes — the case, its search row, its published record
+/// (the whole state as JSON) and its log entry — straight into SQLite, B per transaction,
+/// each table's rows as one JSON array (as the store writes them): the storage floor of
+/// the sync path, without HTTP, parsing, rules or dedupe.
 async fn direct_full_rows(f: &Fixture, n: usize, batch: usize) -> f64 {
-    let doc = serde_json::json!({
-        "id": uuid::Uuid::now_v7().to_string(), "estate_id": f.estate, "kind": "repair",
-        "title": "bench", "description": "", "status": "open", "unit_id": f.unit,
-        "unit_label": "A-101", "location": null, "photos": [], "created_at": 1,
-        "created_by": f.desk_id, "created_by_name": "Desk", "created_by_role": "front_desk",
-        "updated_at": 1, "events": [{"id": uuid::Uuid::now_v7().to_string(), "at": 1,
-        "by": f.desk_id, "by_name": "Desk", "type": "created"}],
-    })
-    .to_string();
+    let doc = |id: &str| {
+        json!({
+            "id": id, "estate_id": f.estate, "kind": "repair",
+            "title": "bench", "description": "", "status": "open", "unit_id": f.unit,
+            "unit_label": "A-101", "location": null, "photos": [], "created_at": 1,
+            "created_by": f.desk_id, "created_by_name": "Desk", "created_by_role": "front_desk",
+            "updated_at": 1, "events": [{"id": uuid::Uuid::now_v7().to_string(), "at": 1,
+            "by": f.desk_id, "by_name": "Desk", "type": "created"}],
+        })
+        .to_string()
+    };
     let payload = mutation(1, &f.unit)["payload"].to_string();
     let device = uuid::Uuid::now_v7().to_string();
+    let cols = |n: usize| {
+        (0..n)
+            .map(|i| format!("r.value ->> {i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let start = Instant::now();
     let mut done = 0;
     let mut cursor = 0_i64;
     while done < n {
         let rows = batch.min(n - done);
+        let ids: Vec<String> = (0..rows)
+            .map(|_| uuid::Uuid::now_v7().to_string())
+            .collect();
         let mut tx = f.store.pool().begin().await.expect("begin");
-        for chunk_start in (0..rows).step_by(20) {
-            let chunk = 20.min(rows - chunk_start);
-            let ids: Vec<String> = (0..chunk)
-                .map(|_| uuid::Uuid::now_v7().to_string())
-                .collect();
-            let ph = |cols: usize| {
-                (0..chunk)
-                    .map(|r| {
-                        let v: Vec<String> =
-                            (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
-                        format!("({})", v.join(", "))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let sql = format!(
-                "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, \
-                 created_at, updated_at) VALUES {}",
-                ph(9)
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for id in &ids {
-                q = q
-                    .bind(id.clone())
-                    .bind(f.estate.clone())
-                    .bind(f.unit.clone())
-                    .bind("repair")
-                    .bind("open")
-                    .bind("bench")
-                    .bind(f.desk_id.clone())
-                    .bind(1_i64)
-                    .bind(1_i64);
-            }
-            q.execute(&mut *tx).await.expect("cases");
-            let sql = format!(
-                "INSERT INTO records (entity, entity_id, cursor, estate_id, unit_id, owner_id, doc) VALUES {}",
-                ph(7)
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for id in &ids {
+        let cases: Vec<Value> = ids
+            .iter()
+            .map(|id| json!([id, f.estate, f.unit, "repair", "open", "bench", f.desk_id, 1, 1]))
+            .collect();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, \
+             created_at, updated_at) SELECT {} FROM json_each($1) AS r",
+            cols(9)
+        )))
+        .bind(serde_json::to_string(&cases).expect("json"))
+        .execute(&mut *tx)
+        .await
+        .expect("cases");
+        let search: Vec<Value> = ids.iter().map(|id| json!([id, "bench a-101"])).collect();
+        sqlx::query(
+            "INSERT INTO cases_fts (rowid, body) SELECT c.rowid, r.value ->> 1 \
+             FROM json_each($1) AS r JOIN cases c ON c.id = r.value ->> 0",
+        )
+        .bind(serde_json::to_string(&search).expect("json"))
+        .execute(&mut *tx)
+        .await
+        .expect("search");
+        let records: Vec<Value> = ids
+            .iter()
+            .map(|id| {
                 cursor += 1;
-                q = q
-                    .bind("case")
-                    .bind(id.clone())
-                    .bind(cursor)
-                    .bind(f.estate.clone())
-                    .bind(f.unit.clone())
-                    .bind(f.desk_id.clone())
-                    .bind(doc.clone());
-            }
-            q.execute(&mut *tx).await.expect("records");
-            let sql = format!(
-                "INSERT INTO mutations (id, device_id, seq, user_id, estate_id, op, entity_id, \
-                 client_time, received_at, outcome, code, message, payload) VALUES {}",
-                ph(13)
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (i, id) in ids.iter().enumerate() {
-                q = q
-                    .bind(uuid::Uuid::now_v7().to_string())
-                    .bind(device.clone())
-                    .bind((done + chunk_start + i) as i64 + 1)
-                    .bind(f.desk_id.clone())
-                    .bind(f.estate.clone())
-                    .bind("case.create")
-                    .bind(id.clone())
-                    .bind("2026-11-23T10:04:05+08:00")
-                    .bind(1_i64)
-                    .bind("applied")
-                    .bind(None::<String>)
-                    .bind(None::<String>)
-                    .bind(payload.clone());
-            }
-            q.execute(&mut *tx).await.expect("mutations");
-        }
+                json!(["case", id, cursor, f.estate, f.unit, f.desk_id, doc(id)])
+            })
+            .collect();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO records (entity, entity_id, cursor, estate_id, unit_id, owner_id, doc) \
+             SELECT {} FROM json_each($1) AS r",
+            cols(7)
+        )))
+        .bind(serde_json::to_string(&records).expect("json"))
+        .execute(&mut *tx)
+        .await
+        .expect("records");
+        let log: Vec<Value> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                json!([
+                    uuid::Uuid::now_v7().to_string(),
+                    device,
+                    done + i + 1,
+                    f.desk_id,
+                    f.estate,
+                    "case.create",
+                    id,
+                    "2026-11-23T10:04:05+08:00",
+                    1,
+                    "applied",
+                    null,
+                    null,
+                    payload
+                ])
+            })
+            .collect();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO mutations (id, device_id, seq, user_id, estate_id, op, entity_id, \
+             client_time, received_at, outcome, code, message, payload) \
+             SELECT {} FROM json_each($1) AS r",
+            cols(13)
+        )))
+        .bind(serde_json::to_string(&log).expect("json"))
+        .execute(&mut *tx)
+        .await
+        .expect("mutations");
         tx.commit().await.expect("commit");
         done += rows;
     }
@@ -351,6 +397,9 @@ async fn run(sync: SqliteSync, n: usize, devices: usize, batch: usize, single: u
     };
     let direct = fixture(sync).await;
     let direct_rate = direct_inserts(&direct, n, batch).await;
+    let direct_json = fixture(sync).await;
+    let json_rate = direct_inserts_json(&direct_json, n, batch).await;
+    let floor = direct_rate.max(json_rate);
     let full = fixture(sync).await;
     let full_rate = direct_full_rows(&full, n, batch).await;
     let direct_store = fixture(sync).await;
@@ -365,15 +414,16 @@ async fn run(sync: SqliteSync, n: usize, devices: usize, batch: usize, single: u
     println!(
         "(a) direct inserts:       {n} rows in batches of {batch}: {direct_rate:>10.0} rows/s"
     );
-    println!("(a2) direct, every row a case-create writes (case + record + log): {full_rate:>10.0} rows/s");
+    println!("(a') direct inserts, JSON: {n} rows in batches of {batch}: {json_rate:>10.0} rows/s");
+    println!("(a2) direct, every row a case-create writes (case, search, record, log; JSON): {full_rate:>10.0} case-creates/s");
     println!("(b') store.push, no HTTP:  {n} mutations in batches of {batch}: {store_rate:>10.0} mutations/s");
     println!(
         "(b) HTTP batched pushes:  {} mutations, {devices} devices × batches of {batch}: {push_rate:>10.0} mutations/s",
         devices * per_device
     );
     println!(
-        "    ratio (b)/(a): {:.2}   ratio (b)/(a2): {:.2}   push latency p50 {:.1} ms, p99 {:.1} ms",
-        push_rate / direct_rate,
+        "    ratio (b)/max(a, a'): {:.2}   ratio (b)/(a2): {:.2}   push latency p50 {:.1} ms, p99 {:.1} ms",
+        push_rate / floor,
         push_rate / full_rate,
         ms(percentile(&lat, 0.50)),
         ms(percentile(&lat, 0.99))
@@ -384,6 +434,29 @@ async fn run(sync: SqliteSync, n: usize, devices: usize, batch: usize, single: u
         ms(percentile(&single_lat, 0.50)),
         ms(percentile(&single_lat, 0.99))
     );
+}
+
+/// `BENCH_ONLY=store|http|single`: one part alone under `FULL`, to profile it (`perf`).
+async fn only(part: &str, n: usize, devices: usize, batch: usize, single: usize) {
+    let f = fixture(SqliteSync::Full).await;
+    match part {
+        "store" => println!("(b') {:.0} mutations/s", store_pushes(&f, n, batch).await),
+        "http" | "single" => {
+            let (base, token) = serve(&f).await;
+            let (per, b) = if part == "http" {
+                (n / devices, batch)
+            } else {
+                (single / devices, 1)
+            };
+            let (rate, lat) = pushes(&base, &token, &f.unit, devices, per, b).await;
+            println!(
+                "({part}) {rate:.0} mutations/s, p50 {:.2} ms, p99 {:.2} ms",
+                ms(percentile(&lat, 0.50)),
+                ms(percentile(&lat, 0.99))
+            );
+        }
+        other => println!("BENCH_ONLY: store, http or single, not {other}"),
+    }
 }
 
 fn main() {
@@ -401,6 +474,10 @@ fn main() {
             .map(|n| n.get())
             .unwrap_or(1)
     );
+    if let Ok(part) = std::env::var("BENCH_ONLY") {
+        rt.block_on(only(&part, n, devices, batch, single));
+        return;
+    }
     rt.block_on(async {
         run(SqliteSync::Full, n, devices, batch, single).await;
         run(SqliteSync::Normal, n, devices, batch, single).await;

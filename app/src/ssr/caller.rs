@@ -81,13 +81,13 @@ pub async fn caller_from_headers(
         return Ok(None);
     };
     let hash = token_hash(&token);
-    let Some(user_id) = store.session_user(&hash, now_ms()).await? else {
-        return Ok(None);
-    };
-    Ok(store.current_user(&user_id).await?.map(|user| Caller {
-        user,
-        token_hash: hash,
-    }))
+    Ok(store
+        .session_caller(&hash, now_ms())
+        .await?
+        .map(|user| Caller {
+            user,
+            token_hash: hash,
+        }))
 }
 
 /// Who is signed in, resolved once per page request by the server's middleware before the

@@ -1,47 +1,60 @@
 //! Cases beyond the sync feed: the queue and full-text search the supervisor's screens
 //! read, the search index the push keeps, and each estate's service levels.
 
-use super::sync::{params, select_in};
+use super::bulk::{select_in, Arg, Col, Script};
+use super::sync::params;
 use super::{Backend, Store, StoreError};
 use crate::domain::cases::{search, Case, CaseFilter, Policy};
 use crate::domain::ops::StaffFact;
+use serde_json::{json, Value};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
-/// Staff members named by a push, with their estates; disabled accounts are left out.
+/// The columns (and their source) of a staff member's fact, one row per estate; a query
+/// appends `AND u.id …`.
+pub(super) const STAFF_COLUMNS: &str =
+    "u.id, u.display_name, u.role, u.department, ue.estate_id FROM users u \
+     JOIN user_estates ue ON ue.user_id = u.id WHERE u.disabled = 0";
+
+/// Adds one row of `STAFF_COLUMNS` (starting at column `at`) to the facts.
+pub(super) fn add_staff_row(
+    out: &mut HashMap<String, StaffFact>,
+    r: &sqlx::any::AnyRow,
+    at: usize,
+) -> Result<(), StoreError> {
+    let id: String = r.try_get(at)?;
+    let estate: String = r.try_get(at + 4)?;
+    if let Some(s) = out.get_mut(&id) {
+        s.estate_ids.push(estate);
+        return Ok(());
+    }
+    let role: String = r.try_get(at + 2)?;
+    let Ok(role) = role.parse() else {
+        return Ok(());
+    };
+    out.insert(
+        id.clone(),
+        StaffFact {
+            id,
+            name: r.try_get(at + 1)?,
+            role,
+            department: r
+                .try_get::<Option<String>, _>(at + 3)?
+                .and_then(|d| d.parse().ok()),
+            estate_ids: vec![estate],
+        },
+    );
+    Ok(())
+}
+
+/// Staff members with their estates; disabled accounts are left out.
 pub(super) async fn staff_facts(
     conn: &mut AnyConnection,
     ids: &[String],
 ) -> Result<HashMap<String, StaffFact>, StoreError> {
     let mut out: HashMap<String, StaffFact> = HashMap::new();
-    for r in select_in(
-        conn,
-        "SELECT u.id, u.display_name, u.role, u.department, ue.estate_id FROM users u \
-         JOIN user_estates ue ON ue.user_id = u.id WHERE u.disabled = 0 AND u.id",
-        ids,
-    )
-    .await?
-    {
-        let id: String = r.try_get(0)?;
-        let estate: String = r.try_get(4)?;
-        if let Some(s) = out.get_mut(&id) {
-            s.estate_ids.push(estate);
-            continue;
-        }
-        let role: String = r.try_get(2)?;
-        let Ok(role) = role.parse() else { continue };
-        out.insert(
-            id.clone(),
-            StaffFact {
-                id,
-                name: r.try_get(1)?,
-                role,
-                department: r
-                    .try_get::<Option<String>, _>(3)?
-                    .and_then(|d| d.parse().ok()),
-                estate_ids: vec![estate],
-            },
-        );
+    for r in select_in(conn, &format!("SELECT {STAFF_COLUMNS} AND u.id"), ids).await? {
+        add_staff_row(&mut out, &r, 0)?;
     }
     Ok(out)
 }
@@ -70,54 +83,104 @@ pub(super) async fn policies(
     Ok(out)
 }
 
-impl Store {
-    /// Rewrites the search index rows of these cases (in the push's transaction), a
-    /// few statements per batch rather than two per case.
-    pub(super) async fn index_cases(
-        &self,
-        conn: &mut AnyConnection,
-        cases: &[&Case],
-    ) -> Result<(), StoreError> {
-        const ROWS: usize = 20;
-        for chunk in cases.chunks(ROWS) {
-            let values = (0..chunk.len())
-                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = match self.backend {
-                // The FTS row shares the case row's rowid, which an upsert keeps; the old
-                // row goes first (an external-content-less FTS table has no upsert).
-                Backend::Sqlite => {
-                    let ids: Vec<String> = chunk.iter().map(|c| c.id.clone()).collect();
-                    let del = format!(
-                        "DELETE FROM cases_fts WHERE rowid IN (SELECT rowid FROM cases WHERE id IN ({}))",
-                        params(1, ids.len())
-                    );
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(del));
-                    for id in ids {
-                        q = q.bind(id);
-                    }
-                    q.execute(&mut *conn).await?;
-                    format!(
-                        "WITH v(id, body) AS (VALUES {values}) \
-                         INSERT INTO cases_fts (rowid, body) \
-                         SELECT c.rowid, v.body FROM v JOIN cases c ON c.id = v.id"
-                    )
-                }
-                Backend::Postgres => format!(
-                    "UPDATE cases SET search_doc = v.body FROM (VALUES {values}) AS v(id, body) \
-                     WHERE cases.id = v.id"
-                ),
-            };
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for c in chunk {
-                q = q.bind(c.id.clone()).bind(search::document(c));
-            }
-            q.execute(&mut *conn).await?;
-        }
-        Ok(())
+/// Adds to `script` the query rows of these cases (in the push's transaction): the
+/// `cases` row the queue and filters read, and the search text (FTS5 on SQLite, the
+/// `search_doc` column and its generated `tsvector` on PostgreSQL). One statement per kind
+/// of row for the whole batch.
+pub(super) fn write_cases(script: &mut Script, cases: &[&Case]) -> Result<(), StoreError> {
+    if cases.is_empty() {
+        return Ok(());
     }
+    let postgres = script.postgres();
+    let mut cols = vec![
+        ("id", Col::Text),
+        ("estate_id", Col::Text),
+        ("unit_id", Col::Text),
+        ("kind", Col::Text),
+        ("status", Col::Text),
+        ("title", Col::Text),
+        ("created_by", Col::Text),
+        ("created_at", Col::Int),
+        ("updated_at", Col::Int),
+        ("priority", Col::Text),
+        ("department", Col::Text),
+        ("assignee_id", Col::Text),
+        ("building_id", Col::Text),
+        ("escalated", Col::Int),
+        ("deadline", Col::Int),
+    ];
+    let mut update = "status = excluded.status, title = excluded.title, \
+         updated_at = excluded.updated_at, priority = excluded.priority, \
+         department = excluded.department, assignee_id = excluded.assignee_id, \
+         escalated = excluded.escalated, deadline = excluded.deadline"
+        .to_string();
+    if postgres {
+        cols.push(("search_doc", Col::Text));
+        update.push_str(", search_doc = excluded.search_doc");
+    }
+    let rows: Vec<Value> = cases
+        .iter()
+        .map(|case| {
+            let mut row = json!([
+                case.id,
+                case.estate_id,
+                case.unit_id,
+                case.kind.as_str(),
+                case.status.as_str(),
+                case.title,
+                case.created_by,
+                case.created_at,
+                case.updated_at,
+                case.priority.as_str(),
+                case.department.map(|d| d.as_str()),
+                case.assignee.as_ref().map(|a| a.id.as_str()),
+                case.building_id,
+                i64::from(case.escalated),
+                case.deadline(),
+            ]);
+            if let (true, Value::Array(cells)) = (postgres, &mut row) {
+                cells.push(Value::String(search::document(case)));
+            }
+            row
+        })
+        .collect();
+    script.insert(
+        "cases",
+        &cols,
+        &format!("ON CONFLICT (id) DO UPDATE SET {update}"),
+        rows,
+    )?;
+    if postgres {
+        return Ok(());
+    }
+    // The FTS row shares the case row's rowid, which an upsert keeps; the old row goes
+    // first (an FTS5 table has no upsert).
+    let ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();
+    script.add(
+        format!(
+            "DELETE FROM cases_fts WHERE rowid IN (SELECT rowid FROM cases WHERE id IN {})",
+            script.keys(0)
+        ),
+        vec![Arg::Text(to_json(&ids)?)],
+    );
+    let docs: Vec<(&str, String)> = cases
+        .iter()
+        .map(|c| (c.id.as_str(), search::document(c)))
+        .collect();
+    script.add(
+        "INSERT INTO cases_fts (rowid, body) \
+         SELECT c.rowid, r.value ->> 1 FROM json_each(#0) AS r \
+         JOIN cases c ON c.id = r.value ->> 0",
+        vec![Arg::Text(to_json(&docs)?)],
+    );
+    Ok(())
+}
 
+fn to_json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+impl Store {
     /// The queue of the estates: filtered, most urgent first (escalated, then the
     /// earliest open deadline, then the oldest), at most `filter.limit()` cases.
     pub async fn case_queue(

@@ -3,14 +3,19 @@
 //! A push is acknowledged only once its transaction is durable, and on SQLite with
 //! `synchronous=FULL` every commit waits for an fsync. Pushes from many devices used to
 //! queue one behind the other, each paying its own fsync. Here one writer task takes every
-//! push waiting at that moment and applies them in one transaction, each inside its own
-//! savepoint (so one push failing on a database error does not undo the others), and
-//! commits once: one fsync for the whole group. Nobody is answered before that commit,
-//! so the contract ("acknowledged means durable") holds exactly as before.
+//! push waiting at that moment and applies them in one transaction, and commits once: one
+//! fsync for the whole group. Nobody is answered before that commit, so the contract
+//! ("acknowledged means durable") holds exactly as before.
+//!
+//! The group's pushes are applied together (`Store::push_in`), sharing one read and one
+//! write statement per table, with the outcome of applying them one after the other. If
+//! that fails on a database error, they are applied again one by one, each in a savepoint
+//! of its own, so that one push's failure does not undo the others.
 //!
 //! The writer runs on its own task, not inside a request: a client hanging up mid-push
 //! cannot cancel a transaction that other devices' pushes ride in.
 
+use super::sync::PushJob;
 use super::{Store, StoreError};
 use crate::domain::ops::Actor;
 use crate::domain::sync::{PushRequest, PushResult};
@@ -109,9 +114,14 @@ impl Store {
         let _gate = self.write_gate().await;
         let mut tx = self.pool.begin().await?;
         let last = Self::lock_feed(&mut tx).await?;
-        let out = self.push_in(&mut tx, actor, req, received_at, last).await?;
+        let job = PushJob {
+            actor,
+            req,
+            received_at,
+        };
+        let (mut results, cursor) = self.push_in(&mut tx, &[job], last).await?;
         tx.commit().await?;
-        Ok(out)
+        Ok((results.pop().unwrap_or_default(), cursor))
     }
 
     /// One transaction for the whole group, one savepoint per push; answers every push
@@ -136,21 +146,48 @@ impl Store {
         }
     }
 
+    /// The group in one go: its pushes share their reads and writes (`push_in`). Should
+    /// that fail on a database error, each push is retried in a savepoint of its own, so
+    /// that one push's failure does not undo the others.
     async fn apply_group(&self, group: &[Job]) -> Result<Vec<Outcome>, StoreError> {
         use sqlx::Acquire;
+        let jobs: Vec<PushJob<'_>> = group
+            .iter()
+            .map(|j| PushJob {
+                actor: &j.actor,
+                req: &j.req,
+                received_at: j.received_at,
+            })
+            .collect();
+        let mut tx = self.pool.begin().await?;
+        let last = Self::lock_feed(&mut tx).await?;
+        match self.push_in(&mut tx, &jobs, last).await {
+            Ok((results, cursor)) => {
+                tx.commit().await?;
+                return Ok(results.into_iter().map(|r| Ok((r, cursor))).collect());
+            }
+            Err(e) if jobs.len() == 1 => {
+                tx.rollback().await?;
+                return Ok(vec![Err(e)]);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, pushes = jobs.len(), "group failed; pushes retried one by one");
+                tx.rollback().await?;
+            }
+        }
         let mut tx = self.pool.begin().await?;
         let mut last = Self::lock_feed(&mut tx).await?;
-        let mut outcomes = Vec::with_capacity(group.len());
-        for job in group {
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        for job in jobs {
             let mut sp = (&mut *tx).begin().await?;
             match self
-                .push_in(&mut sp, &job.actor, &job.req, job.received_at, last)
+                .push_in(&mut sp, std::slice::from_ref(&job), last)
                 .await
             {
-                Ok((results, cursor)) => {
+                Ok((mut results, cursor)) => {
                     sp.commit().await?;
                     last = cursor;
-                    outcomes.push(Ok((results, cursor)));
+                    outcomes.push(Ok((results.pop().unwrap_or_default(), cursor)));
                 }
                 Err(e) => {
                     sp.rollback().await?;

@@ -2,6 +2,7 @@
 //! embedded SQLite file and on PostgreSQL; placeholders are `$n`, which both accept.
 
 mod audit;
+mod bulk;
 mod cases;
 mod commit;
 mod estate;

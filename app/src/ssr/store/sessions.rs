@@ -30,25 +30,6 @@ impl Store {
         Ok(())
     }
 
-    /// The account of a live session: not revoked, not expired, account enabled.
-    #[tracing::instrument(skip_all)]
-    pub async fn session_user(
-        &self,
-        token_hash: &str,
-        now: i64,
-    ) -> Result<Option<String>, StoreError> {
-        let row: Option<(String,)> = sqlx::query_as(
-            "SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 \
-             AND u.disabled = 0",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|r| r.0))
-    }
-
     /// Ends one session (sign-out).
     #[tracing::instrument(skip_all)]
     pub async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {

@@ -13,10 +13,11 @@
 //! busy handler.
 //!
 //! # Why batches
-//! A push of 1,000 mutations reads what it needs in a handful of `IN (…)` queries, applies
-//! the pure rules in memory, and writes with multi-row statements: a round trip per
-//! statement, not per mutation.
+//! A group of pushes (`commit`) reads what it needs in a handful of `IN (…)` queries,
+//! applies the pure rules in memory, and writes with one statement per table (`bulk`): a
+//! round trip per statement, not per mutation or per push.
 
+use super::bulk::{self, Arg, Col, Script};
 use super::{Store, StoreError};
 use crate::domain::cases::Case;
 use crate::domain::cases::Policy;
@@ -25,14 +26,9 @@ use crate::domain::records::Record;
 use crate::domain::sync::{
     Change, Mutation, PushRequest, PushResult, PushStatus, RejectedMutation, SeqGap,
 };
+use serde_json::{json, Value};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
-
-/// Rows per multi-row INSERT, and keys per `IN (…)`. Measured with the sync bench: sqlx's
-/// cost per statement grows faster than linearly with its parameter count, so 400-row
-/// statements ran at 30,000 rows/s and 20-row statements at 140,000 rows/s on SQLite.
-const ROWS_PER_INSERT: usize = 20;
-const KEYS_PER_SELECT: usize = 50;
 
 /// `$start, $start+1, …` for `n` parameters.
 pub(super) fn params(start: usize, n: usize) -> String {
@@ -42,76 +38,18 @@ pub(super) fn params(start: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// `($1, …, $cols), ($cols+1, …)` for `rows` rows.
-fn value_rows(rows: usize, cols: usize) -> String {
-    (0..rows)
-        .map(|r| format!("({})", params(r * cols + 1, cols)))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn json_text<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-/// A bind value for the dynamic statements below.
-#[derive(Debug, Clone)]
-enum Val {
-    Text(String),
-    OptText(Option<String>),
-    Int(i64),
+/// One device's push, as the writer takes it.
+pub(super) struct PushJob<'a> {
+    pub actor: &'a Actor,
+    pub req: &'a PushRequest,
+    pub received_at: i64,
 }
 
-fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
-    vals: Vec<Val>,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-    for v in vals {
-        q = match v {
-            Val::Text(s) => q.bind(s),
-            Val::OptText(s) => q.bind(s),
-            Val::Int(i) => q.bind(i),
-        };
-    }
-    q
-}
-
-/// Runs `INSERT … VALUES (…), (…) [suffix]` over `rows` in chunks.
-async fn insert_rows(
-    conn: &mut AnyConnection,
-    head: &str,
-    suffix: &str,
-    cols: usize,
-    rows: Vec<Vec<Val>>,
-) -> Result<(), StoreError> {
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Val>> = rows.by_ref().take(ROWS_PER_INSERT).collect();
-        let sql = format!("{head} VALUES {} {suffix}", value_rows(chunk.len(), cols));
-        let q = bind_all(
-            sqlx::query(sqlx::AssertSqlSafe(sql)),
-            chunk.into_iter().flatten().collect(),
-        );
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// `SELECT … WHERE col IN (…)` over text keys; an empty key list reads nothing.
-pub(super) async fn select_in(
-    conn: &mut AnyConnection,
-    sql_head: &str,
-    keys: &[String],
-) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in keys.chunks(KEYS_PER_SELECT) {
-        let sql = format!("{sql_head} IN ({})", params(1, chunk.len()));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for k in chunk {
-            q = q.bind(k.clone());
-        }
-        out.extend(q.fetch_all(&mut *conn).await?);
-    }
-    Ok(out)
-}
-
-/// What the rules look up, read once per push.
+/// What the rules look up, read once per group of pushes.
 struct PushFacts {
     units: HashMap<String, UnitFact>,
     /// Building id → its estate.
@@ -146,6 +84,7 @@ impl Facts for PushFacts {
 
 /// A mutation as the push saw it, for the log.
 struct LogRow<'a> {
+    job: &'a PushJob<'a>,
     m: &'a Mutation,
     estate_id: Option<String>,
     outcome: Result<(), Rejection>,
@@ -268,279 +207,373 @@ impl Store {
         Ok(row.try_get::<i64, _>(0)?)
     }
 
-    /// Publishes records with fresh cursors after `last`; returns the new last cursor.
-    async fn publish(
-        conn: &mut AnyConnection,
-        last: i64,
-        records: Vec<Published>,
-    ) -> Result<i64, StoreError> {
+    /// Adds to `script` the publishing of records with fresh cursors after `last`;
+    /// returns the new last cursor.
+    fn publish(script: &mut Script, last: i64, records: Vec<Published>) -> Result<i64, StoreError> {
         let mut cursor = last;
-        let rows: Vec<Vec<Val>> = records
+        let rows: Vec<Value> = records
             .into_iter()
             .map(|p| {
                 cursor += 1;
-                vec![
-                    Val::Text(p.entity.as_str().to_string()),
-                    Val::Text(p.id),
-                    Val::Int(cursor),
-                    Val::Text(p.estate_id),
-                    Val::OptText(p.unit_id),
-                    Val::OptText(p.owner_id),
-                    Val::OptText(p.resident_scope),
-                    Val::Text(p.doc),
-                ]
+                json!([
+                    p.entity.as_str(),
+                    p.id,
+                    cursor,
+                    p.estate_id,
+                    p.unit_id,
+                    p.owner_id,
+                    p.resident_scope,
+                    p.doc
+                ])
             })
             .collect();
-        insert_rows(
-            conn,
-            "INSERT INTO records (entity, entity_id, cursor, estate_id, unit_id, owner_id, \
-             resident_scope, doc)",
+        script.insert(
+            "records",
+            &[
+                ("entity", Col::Text),
+                ("entity_id", Col::Text),
+                ("cursor", Col::Int),
+                ("estate_id", Col::Text),
+                ("unit_id", Col::Text),
+                ("owner_id", Col::Text),
+                ("resident_scope", Col::Text),
+                ("doc", Col::Text),
+            ],
             "ON CONFLICT (entity, entity_id) DO UPDATE SET cursor = excluded.cursor, \
              estate_id = excluded.estate_id, unit_id = excluded.unit_id, \
              owner_id = excluded.owner_id, resident_scope = excluded.resident_scope, \
              doc = excluded.doc",
-            8,
             rows,
-        )
-        .await?;
+        )?;
         if cursor != last {
-            sqlx::query("UPDATE sync_state SET last_cursor = $1 WHERE id = 1")
-                .bind(cursor)
-                .execute(&mut *conn)
-                .await?;
+            script.add(
+                "UPDATE sync_state SET last_cursor = #0 WHERE id = 1",
+                vec![Arg::Int(cursor)],
+            );
         }
         Ok(cursor)
     }
 
-    /// Applies one push inside the group's transaction (`super::commit`), after the
-    /// feed's last cursor `last`; returns one result per mutation, in order, and the
-    /// cursor after it. Nothing is durable until the group commits.
-    #[tracing::instrument(skip_all, fields(device = %req.device_id, n = req.mutations.len()))]
+    /// Applies pushes, in order, inside the group's transaction (`super::commit`), after
+    /// the feed's last cursor `last`. The outcome is exactly that of applying them one
+    /// after the other: each sees what the earlier ones changed. Returns one result per
+    /// mutation of each push, in order, and the cursor after them all. Nothing is durable
+    /// until the group commits.
+    ///
+    /// The pushes share their statements: what they need is read in one query per table,
+    /// the rules run in memory, and what changed is written with one statement per table.
+    /// Eight devices each pushing one mutation cost the writer about what one device
+    /// pushing eight does.
+    #[tracing::instrument(skip_all, fields(pushes = jobs.len()))]
     pub(super) async fn push_in(
         &self,
         conn: &mut AnyConnection,
-        actor: &Actor,
-        req: &PushRequest,
-        received_at: i64,
+        jobs: &[PushJob<'_>],
         last: i64,
-    ) -> Result<(Vec<PushResult>, i64), StoreError> {
-        let parsed: Vec<Result<Op, Rejection>> = req
-            .mutations
-            .iter()
-            .map(|m| Op::parse(&m.op, &m.payload))
-            .collect();
+    ) -> Result<(Vec<Vec<PushResult>>, i64), StoreError> {
         let tx = conn;
+        let parsed: Vec<Vec<Result<Op, Rejection>>> = jobs
+            .iter()
+            .map(|j| {
+                j.req
+                    .mutations
+                    .iter()
+                    .map(|m| Op::parse(&m.op, &m.payload))
+                    .collect()
+            })
+            .collect();
+        let all = || {
+            jobs.iter()
+                .zip(&parsed)
+                .flat_map(|(j, ops)| j.req.mutations.iter().zip(ops))
+        };
 
-        // What this push needs to know, read in a few batched queries.
-        let ids: Vec<String> = req.mutations.iter().map(|m| m.id.clone()).collect();
-        let mut known: HashMap<String, PushStatus> = HashMap::new();
-        for r in select_in(
-            &mut *tx,
-            "SELECT id, outcome, code, message FROM mutations WHERE id",
-            &ids,
-        )
-        .await?
-        {
-            let id: String = r.try_get(0)?;
-            let status = if r.try_get::<String, _>(1)? == "applied" {
-                PushStatus::Duplicate
-            } else {
-                PushStatus::Rejected {
-                    code: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
-                    message: r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
-                }
-            };
-            known.insert(id, status);
-        }
-        let mut record_ids: HashMap<Entity, Vec<String>> = HashMap::new();
+        // What these pushes need to know, read by one script (`bulk::Script`): each
+        // statement tags its rows.
+        let ids: Vec<String> = all().map(|(m, _)| m.id.clone()).collect();
+        let mut record_ids: Vec<String> = Vec::new();
         let mut unit_ids: Vec<String> = Vec::new();
         let mut building_ids: Vec<String> = Vec::new();
         let mut staff_ids: Vec<String> = Vec::new();
-        let mut route_ids: Vec<String> = Vec::new();
-        for (m, op) in req.mutations.iter().zip(&parsed) {
+        for (m, op) in all() {
             if let Ok(op) = op {
-                record_ids
-                    .entry(op.entity())
-                    .or_default()
-                    .push(m.entity_id.clone());
+                record_ids.push(m.entity_id.clone());
+                record_ids.extend(op.route_id().map(str::to_string));
                 unit_ids.extend(op.unit_id().map(str::to_string));
                 building_ids.extend(op.building_id().map(str::to_string));
                 staff_ids.extend(op.staff_id().map(str::to_string));
-                route_ids.extend(op.route_id().map(str::to_string));
             }
         }
-        unit_ids.sort();
-        unit_ids.dedup();
-        building_ids.sort();
-        building_ids.dedup();
-        let mut records: HashMap<String, Record> = HashMap::new();
+        let mut actor_estates: Vec<String> = jobs
+            .iter()
+            .flat_map(|j| j.actor.estate_ids.iter().cloned())
+            .collect();
+        let mut devices: Vec<String> = jobs.iter().map(|j| j.req.device_id.clone()).collect();
+        for keys in [
+            &mut record_ids,
+            &mut unit_ids,
+            &mut building_ids,
+            &mut staff_ids,
+            &mut actor_estates,
+            &mut devices,
+        ] {
+            keys.sort();
+            keys.dedup();
+        }
+        let mut reads = Script::new(tx);
+        reads.select_in(
+            "SELECT 'mutation', id, outcome, code, message FROM mutations WHERE id",
+            &ids,
+        )?;
         // Each id is read whatever kind holds it: ids are never shared between kinds, and
         // the rules refuse an op on an id another kind holds only if they see that record.
         // The kinds are listed so that the (entity, entity_id) key serves the lookup.
-        let mut ids: Vec<String> = record_ids.into_values().flatten().collect();
-        ids.extend(route_ids.iter().cloned());
-        ids.sort();
-        ids.dedup();
         let kinds: Vec<String> = Entity::ALL
             .iter()
             .map(|e| format!("'{}'", e.as_str()))
             .collect();
-        let sql = format!(
-            "SELECT entity, entity_id, doc FROM records WHERE entity IN ({}) AND entity_id",
-            kinds.join(", ")
-        );
-        for r in select_in(&mut *tx, &sql, &ids).await? {
-            let entity: String = r.try_get(0)?;
-            let doc: String = r.try_get(2)?;
-            records.insert(r.try_get(1)?, read_record(&entity, &doc)?);
-        }
-        let mut unit_estates = HashMap::new();
-        for r in select_in(
-            &mut *tx,
-            "SELECT u.id, u.estate_id, b.code || '-' || u.number, u.building_id FROM units u \
-             JOIN buildings b ON b.id = u.building_id WHERE u.id",
+        reads.select_in(
+            &format!(
+                "SELECT 'record', entity, entity_id, doc FROM records WHERE entity IN ({}) \
+                 AND entity_id",
+                kinds.join(", ")
+            ),
+            &record_ids,
+        )?;
+        reads.select_in(
+            "SELECT 'unit', u.id, u.estate_id, b.code || '-' || u.number, u.building_id \
+             FROM units u JOIN buildings b ON b.id = u.building_id WHERE u.id",
             &unit_ids,
-        )
-        .await?
-        {
-            unit_estates.insert(
-                r.try_get::<String, _>(0)?,
-                UnitFact {
-                    estate_id: r.try_get(1)?,
-                    label: r.try_get(2)?,
-                    building_id: Some(r.try_get(3)?),
-                },
-            );
-        }
-        let mut buildings = HashMap::new();
-        for r in select_in(
-            &mut *tx,
-            "SELECT id, estate_id FROM buildings WHERE id",
+        )?;
+        reads.select_in(
+            "SELECT 'building', id, estate_id FROM buildings WHERE id",
             &building_ids,
-        )
-        .await?
-        {
-            buildings.insert(r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?);
-        }
-        let mut estates: Vec<String> = records
-            .values()
-            .filter(|r| r.entity() == Entity::Case)
-            .map(|r| r.estate_id().to_string())
-            .collect();
-        estates.extend(unit_estates.values().map(|u| u.estate_id.clone()));
-        estates.extend(actor.estate_ids.iter().cloned());
+        )?;
+        reads.select_in(
+            &format!("SELECT 'staff', {} AND u.id", super::cases::STAFF_COLUMNS),
+            &staff_ids,
+        )?;
+        // Service levels of every estate the rules may ask about: the senders', and those
+        // of the cases and units the mutations name.
+        reads.add(
+            format!(
+                "SELECT 'policy', estate_id, doc FROM case_policies WHERE estate_id IN {actors} \
+                 OR estate_id IN (SELECT estate_id FROM units WHERE id IN {units}) \
+                 OR estate_id IN (SELECT estate_id FROM records WHERE entity = 'case' \
+                 AND entity_id IN {records})",
+                actors = reads.keys(0),
+                units = reads.keys(1),
+                records = reads.keys(2),
+            ),
+            vec![
+                Arg::Text(json_text(&actor_estates)?),
+                Arg::Text(json_text(&unit_ids)?),
+                Arg::Text(json_text(&record_ids)?),
+            ],
+        );
+        reads.select_in(
+            "SELECT 'device', id, high_seq FROM devices WHERE id",
+            &devices,
+        )?;
+
+        let mut known: HashMap<String, PushStatus> = HashMap::new();
+        let mut records: HashMap<String, Record> = HashMap::new();
         let mut facts = PushFacts {
-            units: unit_estates,
-            buildings,
-            staff: super::cases::staff_facts(&mut *tx, &staff_ids).await?,
-            policies: super::cases::policies(&mut *tx, &estates).await?,
+            units: HashMap::new(),
+            buildings: HashMap::new(),
+            staff: HashMap::new(),
+            policies: HashMap::new(),
             routes: HashMap::new(),
         };
-        let device_high: Option<i64> = sqlx::query("SELECT high_seq FROM devices WHERE id = $1")
-            .bind(&req.device_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-
-        // Apply in seq order (the envelope check made seq rise within the push).
-        let mut high = device_high.unwrap_or(0);
-        let mut gaps: Vec<(i64, i64)> = Vec::new();
-        let mut late: Vec<i64> = Vec::new();
-        let mut results = Vec::with_capacity(req.mutations.len());
-        let mut log: Vec<LogRow<'_>> = Vec::new();
-        let mut dirty: Vec<String> = Vec::new();
-        let mut names: Vec<(String, Entity, String)> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::new();
-        for (m, op) in req.mutations.iter().zip(parsed) {
-            if let Some(status) = known.get(&m.id) {
-                results.push(PushResult {
-                    id: m.id.clone(),
-                    status: status.clone(),
-                });
-                continue;
-            }
-            if !seen.insert(m.id.as_str()) {
-                // The same id twice in one batch: the first one counts.
-                let status = match log.iter().find(|l| l.m.id == m.id).map(|l| &l.outcome) {
-                    Some(Err(r)) => PushStatus::Rejected {
-                        code: r.code.as_str().to_string(),
-                        message: r.message.clone(),
-                    },
-                    _ => PushStatus::Duplicate,
-                };
-                results.push(PushResult {
-                    id: m.id.clone(),
-                    status,
-                });
-                continue;
-            }
-            let seq = m.seq as i64;
-            if seq > high + 1 {
-                gaps.push((high + 1, seq - 1));
-            } else if seq <= high {
-                late.push(seq);
-            }
-            high = high.max(seq);
-
-            let at = effective_time(&m.client_time, received_at);
-            // A run reads its route as it stands at this point of the push, as the
-            // device's view did when it applied the same mutations in the same order.
-            if let Some(Record::Route(r)) = op
-                .as_ref()
-                .ok()
-                .and_then(|op| op.route_id())
-                .and_then(|id| records.get(id))
-            {
-                facts.routes.insert(r.id.clone(), r.clone());
-            }
-            let outcome = op.and_then(|op| {
-                let cx = ops::Context {
-                    mutation_id: &m.id,
-                    entity_id: &m.entity_id,
-                    actor,
-                    facts: &facts,
-                    at,
-                };
-                let next = ops::apply(records.get(&m.entity_id), &op, cx)?;
-                Ok((op, next))
-            });
-            match outcome {
-                Ok((op, next)) => {
-                    let id = next.id().to_string();
-                    for n in op.photo_names() {
-                        names.push((n.clone(), next.entity(), id.clone()));
-                    }
-                    log.push(LogRow {
-                        m,
-                        estate_id: Some(next.estate_id().to_string()),
-                        outcome: Ok(()),
-                    });
-                    if !dirty.contains(&id) {
-                        dirty.push(id.clone());
-                    }
-                    records.insert(id, next);
-                    results.push(PushResult {
-                        id: m.id.clone(),
-                        status: PushStatus::Applied,
-                    });
+        let mut highs: HashMap<String, i64> = HashMap::new();
+        for r in reads.run(&mut *tx).await? {
+            let tag: String = r.try_get(0)?;
+            match tag.as_str() {
+                "mutation" => {
+                    let status = if r.try_get::<String, _>(2)? == "applied" {
+                        PushStatus::Duplicate
+                    } else {
+                        PushStatus::Rejected {
+                            code: r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
+                            message: r.try_get::<Option<String>, _>(4)?.unwrap_or_default(),
+                        }
+                    };
+                    known.insert(r.try_get(1)?, status);
                 }
-                Err(rejection) => {
-                    tracing::info!(mutation = %m.id, op = %m.op, code = rejection.code.as_str(), "mutation rejected");
-                    results.push(PushResult {
-                        id: m.id.clone(),
-                        status: PushStatus::Rejected {
-                            code: rejection.code.as_str().to_string(),
-                            message: rejection.message.clone(),
+                "record" => {
+                    let entity: String = r.try_get(1)?;
+                    let doc: String = r.try_get(3)?;
+                    records.insert(r.try_get(2)?, read_record(&entity, &doc)?);
+                }
+                "unit" => {
+                    facts.units.insert(
+                        r.try_get(1)?,
+                        UnitFact {
+                            estate_id: r.try_get(2)?,
+                            label: r.try_get(3)?,
+                            building_id: Some(r.try_get(4)?),
                         },
-                    });
-                    log.push(LogRow {
-                        m,
-                        estate_id: actor.estate_ids.first().cloned(),
-                        outcome: Err(rejection),
-                    });
+                    );
+                }
+                "building" => {
+                    facts.buildings.insert(r.try_get(1)?, r.try_get(2)?);
+                }
+                "staff" => super::cases::add_staff_row(&mut facts.staff, &r, 1)?,
+                "policy" => {
+                    let doc: String = r.try_get(2)?;
+                    let p: Policy = serde_json::from_str(&doc)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    facts.policies.insert(r.try_get(1)?, p);
+                }
+                "device" => {
+                    highs.insert(r.try_get(1)?, r.try_get(2)?);
+                }
+                other => {
+                    return Err(StoreError::Corrupt(format!("unexpected row `{other}`")));
                 }
             }
+        }
+
+        // Apply each push in turn, each in seq order (the envelope check made seq rise
+        // within a push).
+        let mut all_results = Vec::with_capacity(jobs.len());
+        let mut log: Vec<LogRow<'_>> = Vec::new();
+        // Mutation id → its row in `log`: the same id again, in this push or a later one
+        // of the group, is answered as the first was.
+        let mut logged: HashMap<&str, usize> = HashMap::new();
+        let mut dirty: Vec<String> = Vec::new();
+        let mut is_dirty: HashSet<String> = HashSet::new();
+        let mut names: Vec<(String, Entity, String)> = Vec::new();
+        // Device → (its high seq, the push that last raised it).
+        let mut device_rows: HashMap<&str, (i64, &PushJob<'_>)> = HashMap::new();
+        for (job, ops) in jobs.iter().zip(parsed) {
+            let device = job.req.device_id.as_str();
+            let mut high = device_rows
+                .get(device)
+                .map(|(h, _)| *h)
+                .or_else(|| highs.get(device).copied())
+                .unwrap_or(0);
+            let mut gaps: Vec<(i64, i64)> = Vec::new();
+            let mut late: Vec<i64> = Vec::new();
+            let mut results = Vec::with_capacity(job.req.mutations.len());
+            for (m, op) in job.req.mutations.iter().zip(ops) {
+                if let Some(status) = known.get(&m.id) {
+                    results.push(PushResult {
+                        id: m.id.clone(),
+                        status: status.clone(),
+                    });
+                    continue;
+                }
+                if let Some(&row) = logged.get(m.id.as_str()) {
+                    // The same id twice in one group: the first one counts.
+                    let status = match &log[row].outcome {
+                        Err(r) => PushStatus::Rejected {
+                            code: r.code.as_str().to_string(),
+                            message: r.message.clone(),
+                        },
+                        Ok(()) => PushStatus::Duplicate,
+                    };
+                    results.push(PushResult {
+                        id: m.id.clone(),
+                        status,
+                    });
+                    continue;
+                }
+                let seq = m.seq as i64;
+                if seq > high + 1 {
+                    gaps.push((high + 1, seq - 1));
+                } else if seq <= high {
+                    late.push(seq);
+                }
+                high = high.max(seq);
+
+                let at = effective_time(&m.client_time, job.received_at);
+                // A run reads its route as it stands at this point of the push, as the
+                // device's view did when it applied the same mutations in the same order.
+                if let Some(Record::Route(r)) = op
+                    .as_ref()
+                    .ok()
+                    .and_then(|op| op.route_id())
+                    .and_then(|id| records.get(id))
+                {
+                    facts.routes.insert(r.id.clone(), r.clone());
+                }
+                let outcome = op.and_then(|op| {
+                    let cx = ops::Context {
+                        mutation_id: &m.id,
+                        entity_id: &m.entity_id,
+                        actor: job.actor,
+                        facts: &facts,
+                        at,
+                    };
+                    let next = ops::apply(records.get(&m.entity_id), &op, cx)?;
+                    Ok((op, next))
+                });
+                logged.insert(m.id.as_str(), log.len());
+                match outcome {
+                    Ok((op, next)) => {
+                        let id = next.id().to_string();
+                        for n in op.photo_names() {
+                            names.push((n.clone(), next.entity(), id.clone()));
+                        }
+                        log.push(LogRow {
+                            job,
+                            m,
+                            estate_id: Some(next.estate_id().to_string()),
+                            outcome: Ok(()),
+                        });
+                        if is_dirty.insert(id.clone()) {
+                            dirty.push(id.clone());
+                        }
+                        records.insert(id, next);
+                        results.push(PushResult {
+                            id: m.id.clone(),
+                            status: PushStatus::Applied,
+                        });
+                    }
+                    Err(rejection) => {
+                        tracing::info!(mutation = %m.id, op = %m.op, code = rejection.code.as_str(), "mutation rejected");
+                        results.push(PushResult {
+                            id: m.id.clone(),
+                            status: PushStatus::Rejected {
+                                code: rejection.code.as_str().to_string(),
+                                message: rejection.message.clone(),
+                            },
+                        });
+                        log.push(LogRow {
+                            job,
+                            m,
+                            estate_id: job.actor.estate_ids.first().cloned(),
+                            outcome: Err(rejection),
+                        });
+                    }
+                }
+            }
+            if !job.req.mutations.is_empty() {
+                device_rows.insert(device, (high, job));
+            }
+            // Gaps are rare: written as they come, so that a later push of the group
+            // filling one finds it.
+            for seq in late {
+                Self::fill_gap(&mut *tx, device, seq).await?;
+            }
+            bulk::insert(
+                &mut *tx,
+                "device_gaps",
+                &[
+                    ("device_id", Col::Text),
+                    ("from_seq", Col::Int),
+                    ("to_seq", Col::Int),
+                    ("user_id", Col::Text),
+                    ("detected_at", Col::Int),
+                ],
+                "",
+                gaps.into_iter()
+                    .map(|(from, to)| json!([device, from, to, job.actor.id, job.received_at]))
+                    .collect(),
+            )
+            .await?;
+            all_results.push(results);
         }
 
         // Photos are pending until their bytes are stored.
@@ -551,158 +584,113 @@ impl Store {
             .collect();
         all_names.sort();
         all_names.dedup();
-        let stored: HashSet<String> = select_in(
-            &mut *tx,
-            "SELECT sha256 FROM blobs WHERE sha256",
-            &all_names,
-        )
-        .await?
+        let stored: HashSet<String> = bulk::texts(
+            &bulk::select_in(
+                &mut *tx,
+                "SELECT sha256 FROM blobs WHERE sha256",
+                &all_names,
+            )
+            .await?,
+        )?
         .into_iter()
-        .map(|r| r.try_get::<String, _>(0))
-        .collect::<Result<_, _>>()?;
+        .collect();
 
         let mut published = Vec::with_capacity(dirty.len());
-        let mut case_rows = Vec::with_capacity(dirty.len());
         for id in &dirty {
-            let Some(record) = records.get_mut(id) else {
-                continue;
-            };
-            record.mark_pending(|n| stored.contains(n));
-            published.push(Published::of(record)?);
-            let Record::Case(case) = record else {
-                continue;
-            };
-            case_rows.push(vec![
-                Val::Text(case.id.clone()),
-                Val::Text(case.estate_id.clone()),
-                Val::OptText(case.unit_id.clone()),
-                Val::Text(case.kind.as_str().to_string()),
-                Val::Text(case.status.as_str().to_string()),
-                Val::Text(case.title.clone()),
-                Val::Text(case.created_by.clone()),
-                Val::Int(case.created_at),
-                Val::Int(case.updated_at),
-                Val::Text(case.priority.as_str().to_string()),
-                Val::OptText(case.department.map(|d| d.as_str().to_string())),
-                Val::OptText(case.assignee.as_ref().map(|a| a.id.clone())),
-                Val::OptText(case.building_id.clone()),
-                Val::Int(i64::from(case.escalated)),
-                Val::Int(case.deadline()),
-            ]);
+            if let Some(record) = records.get_mut(id) {
+                record.mark_pending(|n| stored.contains(n));
+                published.push(Published::of(record)?);
+            }
         }
-        insert_rows(
-            &mut *tx,
-            "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, created_at, \
-             updated_at, priority, department, assignee_id, building_id, escalated, deadline)",
-            "ON CONFLICT (id) DO UPDATE SET status = excluded.status, title = excluded.title, \
-             updated_at = excluded.updated_at, priority = excluded.priority, \
-             department = excluded.department, assignee_id = excluded.assignee_id, \
-             escalated = excluded.escalated, deadline = excluded.deadline",
-            15,
-            case_rows,
-        )
-        .await?;
-        let indexed: Vec<&Case> = dirty
+        let cases: Vec<&Case> = dirty
             .iter()
             .filter_map(|id| records.get(id).and_then(Record::as_case))
             .collect();
-        self.index_cases(&mut *tx, &indexed).await?;
+
+        // Everything written by one script.
+        let mut writes = Script::new(tx);
+        super::cases::write_cases(&mut writes, &cases)?;
         names.sort();
         names.dedup();
-        insert_rows(
-            &mut *tx,
-            "INSERT INTO blob_refs (sha256, entity, entity_id)",
+        writes.insert(
+            "blob_refs",
+            &[
+                ("sha256", Col::Text),
+                ("entity", Col::Text),
+                ("entity_id", Col::Text),
+            ],
             "ON CONFLICT DO NOTHING",
-            3,
             names
                 .into_iter()
-                .map(|(sha, entity, id)| {
-                    vec![
-                        Val::Text(sha),
-                        Val::Text(entity.as_str().into()),
-                        Val::Text(id),
-                    ]
-                })
+                .map(|(sha, entity, id)| json!([sha, entity.as_str(), id]))
                 .collect(),
-        )
-        .await?;
-        let cursor = Self::publish(&mut *tx, last, published).await?;
-
-        let log_rows: Vec<Vec<Val>> = log
+        )?;
+        let cursor = Self::publish(&mut writes, last, published)?;
+        let log_rows: Vec<Value> = log
             .into_iter()
             .map(|l| {
                 let (outcome, code, message) = match l.outcome {
                     Ok(()) => ("applied", None, None),
-                    Err(r) => (
-                        "rejected",
-                        Some(r.code.as_str().to_string()),
-                        Some(r.message),
-                    ),
+                    Err(r) => ("rejected", Some(r.code.as_str()), Some(r.message)),
                 };
-                vec![
-                    Val::Text(l.m.id.clone()),
-                    Val::Text(req.device_id.clone()),
-                    Val::Int(l.m.seq as i64),
-                    Val::Text(actor.id.clone()),
-                    Val::OptText(l.estate_id),
-                    Val::Text(l.m.op.clone()),
-                    Val::Text(l.m.entity_id.clone()),
-                    Val::Text(l.m.client_time.clone()),
-                    Val::Int(received_at),
-                    Val::Text(outcome.into()),
-                    Val::OptText(code),
-                    Val::OptText(message),
-                    Val::Text(l.m.payload.to_string()),
-                ]
+                json!([
+                    l.m.id,
+                    l.job.req.device_id,
+                    l.m.seq as i64,
+                    l.job.actor.id,
+                    l.estate_id,
+                    l.m.op,
+                    l.m.entity_id,
+                    l.m.client_time,
+                    l.job.received_at,
+                    outcome,
+                    code,
+                    message,
+                    l.m.payload.to_string()
+                ])
             })
             .collect();
-        insert_rows(
-            &mut *tx,
-            "INSERT INTO mutations (id, device_id, seq, user_id, estate_id, op, entity_id, \
-             client_time, received_at, outcome, code, message, payload)",
+        writes.insert(
+            "mutations",
+            &[
+                ("id", Col::Text),
+                ("device_id", Col::Text),
+                ("seq", Col::Int),
+                ("user_id", Col::Text),
+                ("estate_id", Col::Text),
+                ("op", Col::Text),
+                ("entity_id", Col::Text),
+                ("client_time", Col::Text),
+                ("received_at", Col::Int),
+                ("outcome", Col::Text),
+                ("code", Col::Text),
+                ("message", Col::Text),
+                ("payload", Col::Text),
+            ],
             "",
-            13,
             log_rows,
-        )
-        .await?;
-
-        // The device's high-water mark, and any seq numbers it skipped or filled late.
-        if !req.mutations.is_empty() {
-            sqlx::query(
-                "INSERT INTO devices (id, high_seq, last_user_id, first_seen, last_seen) \
-                 VALUES ($1, $2, $3, $4, $4) ON CONFLICT (id) DO UPDATE SET \
-                 high_seq = excluded.high_seq, last_user_id = excluded.last_user_id, \
-                 last_seen = excluded.last_seen",
-            )
-            .bind(&req.device_id)
-            .bind(high)
-            .bind(&actor.id)
-            .bind(received_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for seq in late {
-            Self::fill_gap(&mut *tx, &req.device_id, seq).await?;
-        }
-        insert_rows(
-            &mut *tx,
-            "INSERT INTO device_gaps (device_id, from_seq, to_seq, user_id, detected_at)",
-            "",
-            5,
-            gaps.into_iter()
-                .map(|(from, to)| {
-                    vec![
-                        Val::Text(req.device_id.clone()),
-                        Val::Int(from),
-                        Val::Int(to),
-                        Val::Text(actor.id.clone()),
-                        Val::Int(received_at),
-                    ]
+        )?;
+        // Each device's high-water mark.
+        writes.insert(
+            "devices",
+            &[
+                ("id", Col::Text),
+                ("high_seq", Col::Int),
+                ("last_user_id", Col::Text),
+                ("first_seen", Col::Int),
+                ("last_seen", Col::Int),
+            ],
+            "ON CONFLICT (id) DO UPDATE SET high_seq = excluded.high_seq, \
+             last_user_id = excluded.last_user_id, last_seen = excluded.last_seen",
+            device_rows
+                .into_iter()
+                .map(|(device, (high, job))| {
+                    json!([device, high, job.actor.id, job.received_at, job.received_at])
                 })
                 .collect(),
-        )
-        .await?;
-        Ok((results, cursor))
+        )?;
+        writes.run(&mut *tx).await?;
+        Ok((all_results, cursor))
     }
 
     /// A seq that arrived after later ones: if it falls in a recorded gap, the gap
@@ -924,7 +912,7 @@ impl Store {
                 let mut record = read_record(&entity, &doc)?;
                 let names = record.photo_names();
                 let stored: HashSet<String> =
-                    select_in(&mut tx, "SELECT sha256 FROM blobs WHERE sha256", &names)
+                    bulk::select_in(&mut tx, "SELECT sha256 FROM blobs WHERE sha256", &names)
                         .await?
                         .into_iter()
                         .map(|r| r.try_get::<String, _>(0))
@@ -932,7 +920,9 @@ impl Store {
                 record.mark_pending(|n| stored.contains(n));
                 published.push(Published::of(&record)?);
             }
-            Self::publish(&mut tx, last, published).await?;
+            let mut writes = Script::new(&tx);
+            Self::publish(&mut writes, last, published)?;
+            writes.run(&mut tx).await?;
         }
         tx.commit().await?;
         Ok(inserted)
