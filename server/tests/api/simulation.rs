@@ -1,6 +1,7 @@
 //! A simulation of many devices syncing through the real store (a real SQLite file, and
 //! PostgreSQL when set): random offline spans, dropped acknowledgements, resends, replays
-//! of old batches and interleaving across devices. Whatever happens on the way, the
+//! of old batches, interleaving across devices, and pushes arriving together (applied
+//! by the writer as one group). Whatever happens on the way, the
 //! server's records equal applying every mutation exactly once, in each device's seq
 //! order, with the same pure rules.
 
@@ -39,6 +40,10 @@ enum Net {
 struct Plan {
     acts: Vec<Vec<Act>>,
     net: Vec<Net>,
+    /// How many of the next network events arrive at once (cycled): pushes that reach
+    /// the server together are applied as one group (`store::commit`), and the outcome
+    /// must be that of applying them one after the other.
+    bursts: Vec<usize>,
 }
 
 fn plan() -> impl Strategy<Value = Plan> {
@@ -54,9 +59,10 @@ fn plan() -> impl Strategy<Value = Plan> {
                 ],
                 0..40,
             );
-            (acts, net)
+            let bursts = prop::collection::vec(1usize..5, 1..8);
+            (acts, net, bursts)
         })
-        .prop_map(|(acts, net)| Plan { acts, net })
+        .prop_map(|(acts, net, bursts)| Plan { acts, net, bursts })
 }
 
 struct UnitFacts(HashMap<String, ops::UnitFact>);
@@ -142,60 +148,74 @@ async fn run(
             ack_lost: false,
         });
     }
-    for ev in events {
-        let (device, batch, ack_lost) = match ev {
-            Net::Push {
-                device,
-                k,
-                ack_lost,
-            } => {
-                let batch: Vec<Mutation> = outbox[device].iter().take(k).cloned().collect();
-                (device, batch, ack_lost)
-            }
-            Net::Replay { device } => match sent[device].first() {
-                Some(b) => (device, b.clone(), false),
-                None => continue,
-            },
-        };
-        if batch.is_empty() {
-            continue;
-        }
-        let req = PushRequest {
-            device_id: devices[device].clone(),
-            mutations: batch.clone(),
-        };
-        let (results, _) = store
-            .push(actor, &req, chrono::Utc::now().timestamp_millis())
-            .await
-            .expect("push");
-        prop_assert_eq!(results.len(), batch.len());
-        for (m, r) in batch.iter().zip(&results) {
-            prop_assert_eq!(&r.id, &m.id);
-            match (&r.status, answered.get(&m.id)) {
-                (PushStatus::Applied, Some(_)) => {
-                    return Err(TestCaseError::fail(format!(
-                        "mutation {} applied twice",
-                        m.id
-                    )));
+    let mut events = events.into_iter().peekable();
+    let mut bursts = plan.bursts.iter().cycle();
+    while events.peek().is_some() {
+        let size = bursts.next().copied().unwrap_or(1);
+        // This burst's pushes, each as its device would send it now.
+        let mut pushes: Vec<(usize, Vec<Mutation>, bool)> = Vec::new();
+        for ev in events.by_ref().take(size) {
+            let (device, batch, ack_lost) = match ev {
+                Net::Push {
+                    device,
+                    k,
+                    ack_lost,
+                } => {
+                    let batch: Vec<Mutation> = outbox[device].iter().take(k).cloned().collect();
+                    (device, batch, ack_lost)
                 }
-                (PushStatus::Duplicate, prev) => {
-                    prop_assert!(
-                        matches!(prev, Some(PushStatus::Applied)),
-                        "duplicate of something never applied"
-                    );
-                }
-                (PushStatus::Rejected { .. }, Some(prev)) => prop_assert_eq!(prev, &r.status),
-                (status, None) => {
-                    answered.insert(m.id.clone(), status.clone());
-                    decided.push((m.clone(), device, status.clone()));
-                }
+                Net::Replay { device } => match sent[device].first() {
+                    Some(b) => (device, b.clone(), false),
+                    None => continue,
+                },
+            };
+            if !batch.is_empty() {
+                pushes.push((device, batch, ack_lost));
             }
         }
-        sent[device].push(batch.clone());
-        if !ack_lost {
-            // The device forgets what the server answered; the rest stays in the outbox.
-            let done: HashSet<&str> = batch.iter().map(|m| m.id.as_str()).collect();
-            outbox[device].retain(|m| !done.contains(m.id.as_str()));
+        // Sent together: they queue for the writer in this order, which is the order the
+        // server decides them in.
+        let requests: Vec<PushRequest> = pushes
+            .iter()
+            .map(|(device, batch, _)| PushRequest {
+                device_id: devices[*device].clone(),
+                mutations: batch.clone(),
+            })
+            .collect();
+        let now = chrono::Utc::now().timestamp_millis();
+        let answers =
+            futures::future::join_all(requests.iter().map(|req| store.push(actor, req, now))).await;
+        for ((device, batch, ack_lost), answer) in pushes.into_iter().zip(answers) {
+            let (results, _) = answer.expect("push");
+            prop_assert_eq!(results.len(), batch.len());
+            for (m, r) in batch.iter().zip(&results) {
+                prop_assert_eq!(&r.id, &m.id);
+                match (&r.status, answered.get(&m.id)) {
+                    (PushStatus::Applied, Some(_)) => {
+                        return Err(TestCaseError::fail(format!(
+                            "mutation {} applied twice",
+                            m.id
+                        )));
+                    }
+                    (PushStatus::Duplicate, prev) => {
+                        prop_assert!(
+                            matches!(prev, Some(PushStatus::Applied)),
+                            "duplicate of something never applied"
+                        );
+                    }
+                    (PushStatus::Rejected { .. }, Some(prev)) => prop_assert_eq!(prev, &r.status),
+                    (status, None) => {
+                        answered.insert(m.id.clone(), status.clone());
+                        decided.push((m.clone(), device, status.clone()));
+                    }
+                }
+            }
+            sent[device].push(batch.clone());
+            if !ack_lost {
+                // The device forgets what the server answered; the rest stays in the outbox.
+                let done: HashSet<&str> = batch.iter().map(|m| m.id.as_str()).collect();
+                outbox[device].retain(|m| !done.contains(m.id.as_str()));
+            }
         }
     }
 

@@ -113,13 +113,12 @@ impl Store {
     async fn push_alone(&self, actor: &Actor, req: &PushRequest, received_at: i64) -> Outcome {
         let _gate = self.write_gate().await;
         let mut tx = self.pool.begin().await?;
-        let last = Self::lock_feed(&mut tx).await?;
         let job = PushJob {
             actor,
             req,
             received_at,
         };
-        let (mut results, cursor) = self.push_in(&mut tx, &[job], last).await?;
+        let (mut results, cursor) = self.push_in(&mut tx, &[job], None).await?;
         tx.commit().await?;
         Ok((results.pop().unwrap_or_default(), cursor))
     }
@@ -160,8 +159,7 @@ impl Store {
             })
             .collect();
         let mut tx = self.pool.begin().await?;
-        let last = Self::lock_feed(&mut tx).await?;
-        match self.push_in(&mut tx, &jobs, last).await {
+        match self.push_in(&mut tx, &jobs, None).await {
             Ok((results, cursor)) => {
                 tx.commit().await?;
                 return Ok(results.into_iter().map(|r| Ok((r, cursor))).collect());
@@ -181,7 +179,7 @@ impl Store {
         for job in jobs {
             let mut sp = (&mut *tx).begin().await?;
             match self
-                .push_in(&mut sp, std::slice::from_ref(&job), last)
+                .push_in(&mut sp, std::slice::from_ref(&job), Some(last))
                 .await
             {
                 Ok((mut results, cursor)) => {

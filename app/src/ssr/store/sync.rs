@@ -196,6 +196,10 @@ impl Scope<'_> {
     }
 }
 
+/// `Store::lock_feed` as a tagged statement of a read script.
+const LOCK_FEED_TAGGED: &str =
+    "UPDATE sync_state SET last_cursor = last_cursor WHERE id = 1 RETURNING 'feed', last_cursor";
+
 impl Store {
     /// Locks the feed for this transaction and returns the last cursor handed out.
     pub(super) async fn lock_feed(conn: &mut AnyConnection) -> Result<i64, StoreError> {
@@ -255,7 +259,8 @@ impl Store {
     }
 
     /// Applies pushes, in order, inside the group's transaction (`super::commit`), after
-    /// the feed's last cursor `last`. The outcome is exactly that of applying them one
+    /// the feed's last cursor `last` (`None`: lock the feed and read it here, with the rest
+    /// of what the pushes need). The outcome is exactly that of applying them one
     /// after the other: each sees what the earlier ones changed. Returns one result per
     /// mutation of each push, in order, and the cursor after them all. Nothing is durable
     /// until the group commits.
@@ -269,7 +274,7 @@ impl Store {
         &self,
         conn: &mut AnyConnection,
         jobs: &[PushJob<'_>],
-        last: i64,
+        last: Option<i64>,
     ) -> Result<(Vec<Vec<PushResult>>, i64), StoreError> {
         let tx = conn;
         let parsed: Vec<Vec<Result<Op, Rejection>>> = jobs
@@ -321,6 +326,9 @@ impl Store {
             keys.dedup();
         }
         let mut reads = Script::new(tx);
+        if last.is_none() {
+            reads.add(LOCK_FEED_TAGGED, Vec::new());
+        }
         reads.select_in(
             "SELECT 'mutation', id, outcome, code, message FROM mutations WHERE id",
             &ids,
@@ -386,9 +394,11 @@ impl Store {
             routes: HashMap::new(),
         };
         let mut highs: HashMap<String, i64> = HashMap::new();
+        let mut feed = last;
         for r in reads.run(&mut *tx).await? {
             let tag: String = r.try_get(0)?;
             match tag.as_str() {
+                "feed" => feed = Some(r.try_get(1)?),
                 "mutation" => {
                     let status = if r.try_get::<String, _>(2)? == "applied" {
                         PushStatus::Duplicate
@@ -625,6 +635,9 @@ impl Store {
                 .map(|(sha, entity, id)| json!([sha, entity.as_str(), id]))
                 .collect(),
         )?;
+        let last = feed.ok_or(StoreError::Corrupt(
+            "the feed's cursor row is missing".into(),
+        ))?;
         let cursor = Self::publish(&mut writes, last, published)?;
         let log_rows: Vec<Value> = log
             .into_iter()
