@@ -88,10 +88,11 @@ impl From<StoreError> for crate::domain::AppError {
 /// a push acknowledged is on disk even if the power fails the next instant. `Normal`
 /// fsyncs only at checkpoints: a commit survives the process being killed (the WAL is in
 /// the OS's cache) but not a power cut. Measured with `scripts/bench` on the 2-core CI
-/// machine (50,000 mutations, 8 devices; 2026-11-25, with group commit): batched pushes
-/// 13,343/s under `Full` against 13,095/s under `Normal`; single-mutation pushes 1,106/s
-/// (p99 16.6 ms) against 1,163/s (p99 15.0 ms). Durability costs about 5 % here: a group
-/// of pushes shares one fsync, and parsing, rules, JSON and HTTP cost more than the flush.
+/// machine (50,000 mutations, 8 devices; 2026-11-26, merged groups and `bulk` scripts):
+/// batched pushes 23,657/s under `Full` against 22,334/s under `Normal`; single-mutation
+/// pushes 2,811/s (p99 7.8 ms) against 3,008/s (p99 8.8 ms). The two differ by less than
+/// the noise between runs: a group of pushes shares one fsync, and the fsync was about
+/// 8 % of a single push's profile.
 /// The contract promises that an acknowledged push survives, so `Full` it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SqliteSync {
