@@ -177,7 +177,8 @@ impl Script {
     }
 }
 
-fn to_json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, StoreError> {
+/// A value as JSON text, for a statement's argument.
+pub(super) fn to_json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
@@ -188,34 +189,6 @@ pub(super) fn in_keys(conn: &AnyConnection, param: usize) -> String {
     } else {
         format!("IN (SELECT value FROM json_each(${param}))")
     }
-}
-
-/// `INSERT INTO table (cols) <rows> suffix`, a thousand rows per statement. Each row is a
-/// JSON array with one value per column: a string, an integer or null.
-pub(super) async fn insert(
-    conn: &mut AnyConnection,
-    table: &str,
-    cols: &[(&str, Col)],
-    suffix: &str,
-    rows: Vec<Value>,
-) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}) {} {suffix}",
-        names.join(", "),
-        row_source(is_postgres(conn), cols, "$1")
-    );
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let json = serde_json::to_string(chunk).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(json)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
 }
 
 /// `<sql_head> IN (<keys>)`, a thousand keys per statement; no keys read nothing.
@@ -230,7 +203,7 @@ pub(super) async fn select_in(
     }
     let sql = format!("{sql_head} {}", in_keys(conn, 1));
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
-        let json = serde_json::to_string(chunk).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let json = to_json(chunk)?;
         out.extend(
             sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(json)

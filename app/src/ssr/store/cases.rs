@@ -1,7 +1,7 @@
 //! Cases beyond the sync feed: the queue and full-text search the supervisor's screens
 //! read, the search index the push keeps, and each estate's service levels.
 
-use super::bulk::{select_in, Arg, Col, Script};
+use super::bulk::{select_in, to_json, Arg, Col, Script};
 use super::sync::params;
 use super::{Backend, Store, StoreError};
 use crate::domain::cases::{search, Case, CaseFilter, Policy};
@@ -174,10 +174,6 @@ pub(super) fn write_cases(script: &mut Script, cases: &[&Case]) -> Result<(), St
         vec![Arg::Text(to_json(&docs)?)],
     );
     Ok(())
-}
-
-fn to_json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, StoreError> {
-    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 impl Store {

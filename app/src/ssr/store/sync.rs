@@ -38,10 +38,6 @@ pub(super) fn params(start: usize, n: usize) -> String {
         .join(", ")
 }
 
-fn json_text<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, StoreError> {
-    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
 /// One device's push, as the writer takes it.
 pub(super) struct PushJob<'a> {
     pub actor: &'a Actor,
@@ -374,9 +370,9 @@ impl Store {
                 records = reads.keys(2),
             ),
             vec![
-                Arg::Text(json_text(&actor_estates)?),
-                Arg::Text(json_text(&unit_ids)?),
-                Arg::Text(json_text(&record_ids)?),
+                Arg::Text(bulk::to_json(&actor_estates)?),
+                Arg::Text(bulk::to_json(&unit_ids)?),
+                Arg::Text(bulk::to_json(&record_ids)?),
             ],
         );
         reads.select_in(
@@ -567,8 +563,8 @@ impl Store {
             for seq in late {
                 Self::fill_gap(&mut *tx, device, seq).await?;
             }
-            bulk::insert(
-                &mut *tx,
+            let mut gap_rows = Script::new(tx);
+            gap_rows.insert(
                 "device_gaps",
                 &[
                     ("device_id", Col::Text),
@@ -581,8 +577,8 @@ impl Store {
                 gaps.into_iter()
                     .map(|(from, to)| json!([device, from, to, job.actor.id, job.received_at]))
                     .collect(),
-            )
-            .await?;
+            )?;
+            gap_rows.run(&mut *tx).await?;
             all_results.push(results);
         }
 
