@@ -123,8 +123,8 @@ impl Store {
         Ok((results.pop().unwrap_or_default(), cursor))
     }
 
-    /// One transaction for the whole group, one savepoint per push; answers every push
-    /// after the commit (or with the error that stopped it).
+    /// Applies the group (`apply_group`) and answers every push after the commit (or
+    /// with the error that stopped it).
     async fn commit_group(&self, group: Vec<Job>) {
         let _gate = self.write_gate().await;
         let outcomes = self.apply_group(&group).await;
