@@ -26,15 +26,17 @@ pub struct LoginRecord {
     pub disabled: bool,
 }
 
-type UserRow = (
+/// An account with one of its estates (none for residents), as `person` reads it.
+type PersonRow = (
     String,
     String,
     String,
     String,
     Option<String>,
     Option<String>,
-    i64,
+    Option<String>,
 );
+
 type AccountRow = (String, String, String, String, Option<String>, i64, i64);
 
 fn account_from_row(r: AccountRow) -> Option<Account> {
@@ -126,35 +128,32 @@ impl Store {
     /// gone or disabled.
     #[tracing::instrument(skip_all)]
     pub async fn current_user(&self, user_id: &str) -> Result<Option<CurrentUser>, StoreError> {
-        let row: Option<UserRow> = sqlx::query_as(
-            "SELECT id, username, display_name, role, department, resident_id, disabled \
-                 FROM users WHERE id = $1",
+        let rows: Vec<PersonRow> = sqlx::query_as(
+            "SELECT u.id, u.username, u.display_name, u.role, u.department, u.resident_id, \
+             ue.estate_id FROM users u LEFT JOIN user_estates ue ON ue.user_id = u.id \
+             WHERE u.id = $1 AND u.disabled = 0 ORDER BY ue.estate_id",
         )
         .bind(user_id)
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        let Some((id, username, display_name, role, department, resident_id, disabled)) = row
+        self.person(rows).await
+    }
+
+    /// The person of an account's rows (one per staff estate): their estates are those
+    /// rows' for staff, and come from the units they live in for residents.
+    async fn person(&self, rows: Vec<PersonRow>) -> Result<Option<CurrentUser>, StoreError> {
+        let Some((id, username, display_name, role, department, resident_id, _)) =
+            rows.first().cloned()
         else {
             return Ok(None);
         };
         let Ok(role) = role.parse::<Role>() else {
-            tracing::error!(user_id, role, "account with an unknown role");
+            tracing::error!(user_id = id, role, "account with an unknown role");
             return Ok(None);
         };
-        if disabled != 0 {
-            return Ok(None);
-        }
         let (estate_ids, unit_ids) = match &resident_id {
             Some(rid) => self.resident_units(rid).await?,
-            None => {
-                let rows: Vec<(String,)> = sqlx::query_as(
-                    "SELECT estate_id FROM user_estates WHERE user_id = $1 ORDER BY estate_id",
-                )
-                .bind(&id)
-                .fetch_all(&self.pool)
-                .await?;
-                (rows.into_iter().map(|r| r.0).collect(), Vec::new())
-            }
+            None => (rows.into_iter().filter_map(|r| r.6).collect(), Vec::new()),
         };
         Ok(Some(CurrentUser {
             id,
@@ -195,16 +194,7 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<CurrentUser>, StoreError> {
-        type Row = (
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = sqlx::query_as(
+        let rows: Vec<PersonRow> = sqlx::query_as(
             "SELECT u.id, u.username, u.display_name, u.role, u.department, u.resident_id, \
              ue.estate_id FROM sessions s JOIN users u ON u.id = s.user_id \
              LEFT JOIN user_estates ue ON ue.user_id = u.id \
@@ -215,28 +205,7 @@ impl Store {
         .bind(now)
         .fetch_all(&self.pool)
         .await?;
-        let Some((id, username, display_name, role, department, resident_id, _)) =
-            rows.first().cloned()
-        else {
-            return Ok(None);
-        };
-        let Ok(role) = role.parse::<Role>() else {
-            tracing::error!(user_id = id, role, "account with an unknown role");
-            return Ok(None);
-        };
-        let (estate_ids, unit_ids) = match &resident_id {
-            Some(rid) => self.resident_units(rid).await?,
-            None => (rows.into_iter().filter_map(|r| r.6).collect(), Vec::new()),
-        };
-        Ok(Some(CurrentUser {
-            id,
-            username,
-            display_name,
-            role,
-            department: department.and_then(|d| d.parse().ok()),
-            estate_ids,
-            unit_ids,
-        }))
+        self.person(rows).await
     }
 
     /// The accounts of the given estates (staff who work there, residents of its units),
