@@ -113,7 +113,7 @@ async fn direct_inserts(f: &Fixture, n: usize, batch: usize) -> f64 {
 }
 
 /// (a') The same rows as (a), each batch as one JSON array unpacked by SQLite
-/// (`json_each`): the way the store writes (`app/src/ssr/store/bulk.rs`). The floor is
+/// (`jsonb_each`): the way the store writes (`app/src/ssr/store/bulk.rs`). The floor is
 /// the faster of (a) and (a').
 async fn direct_inserts_json(f: &Fixture, n: usize, batch: usize) -> f64 {
     let start = Instant::now();
@@ -140,7 +140,7 @@ async fn direct_inserts_json(f: &Fixture, n: usize, batch: usize) -> f64 {
             "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, \
              created_at, updated_at) SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, \
              r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7, \
-             r.value ->> 8 FROM json_each($1) AS r",
+             r.value ->> 8 FROM jsonb_each($1) AS r",
         )
         .bind(serde_json::to_string(&json).expect("json"))
         .execute(&mut *tx)
@@ -191,7 +191,7 @@ async fn direct_full_rows(f: &Fixture, n: usize, batch: usize) -> f64 {
             .collect();
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, \
-             created_at, updated_at) SELECT {} FROM json_each($1) AS r",
+             created_at, updated_at) SELECT {} FROM jsonb_each($1) AS r",
             cols(9)
         )))
         .bind(serde_json::to_string(&cases).expect("json"))
@@ -201,7 +201,7 @@ async fn direct_full_rows(f: &Fixture, n: usize, batch: usize) -> f64 {
         let search: Vec<Value> = ids.iter().map(|id| json!([id, "bench a-101"])).collect();
         sqlx::query(
             "INSERT INTO cases_fts (rowid, body) SELECT c.rowid, r.value ->> 1 \
-             FROM json_each($1) AS r JOIN cases c ON c.id = r.value ->> 0",
+             FROM jsonb_each($1) AS r JOIN cases c ON c.id = r.value ->> 0",
         )
         .bind(serde_json::to_string(&search).expect("json"))
         .execute(&mut *tx)
@@ -216,7 +216,7 @@ async fn direct_full_rows(f: &Fixture, n: usize, batch: usize) -> f64 {
             .collect();
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO records (entity, entity_id, cursor, estate_id, unit_id, owner_id, doc) \
-             SELECT {} FROM json_each($1) AS r",
+             SELECT {} FROM jsonb_each($1) AS r",
             cols(7)
         )))
         .bind(serde_json::to_string(&records).expect("json"))
@@ -247,7 +247,7 @@ async fn direct_full_rows(f: &Fixture, n: usize, batch: usize) -> f64 {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO mutations (id, device_id, seq, user_id, estate_id, op, entity_id, \
              client_time, received_at, outcome, code, message, payload) \
-             SELECT {} FROM json_each($1) AS r",
+             SELECT {} FROM jsonb_each($1) AS r",
             cols(13)
         )))
         .bind(serde_json::to_string(&log).expect("json"))

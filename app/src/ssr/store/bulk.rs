@@ -9,7 +9,7 @@
 //!   round trip between the async task and sqlx's SQLite worker thread.
 //!
 //! So rows travel as one JSON array of arrays bound to a single parameter, and the
-//! database unpacks it (`json_each` on SQLite, `json_array_elements` on PostgreSQL): one
+//! database unpacks it (`jsonb_each` on SQLite, `json_array_elements` on PostgreSQL): one
 //! bind per thousand rows, the unpacking done in the database's C. Keys for `IN` lookups
 //! travel the same way. And the statements of one step of a push go together as a
 //! `Script`: on SQLite one multi-statement command, so one hand-off to the worker thread
@@ -49,7 +49,10 @@ fn row_source(postgres: bool, cols: &[(&str, Col)], param: &str) -> String {
     let from = if postgres {
         format!("json_array_elements({param}::json) AS r(value)")
     } else {
-        format!("json_each({param}) AS r")
+        // `jsonb_each`, not `json_each`: each element comes out as SQLite's binary JSON,
+        // which `->>` reads in place. `json_each` renders every row back to text and `->>`
+        // parses it again (about 9 % of a batched push in `perf`).
+        format!("jsonb_each({param}) AS r")
     };
     format!("SELECT {} FROM {from} WHERE true", values.join(", "))
 }

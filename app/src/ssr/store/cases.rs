@@ -169,7 +169,7 @@ pub(super) fn write_cases(script: &mut Script, cases: &[&Case]) -> Result<(), St
         .collect();
     script.add(
         "INSERT INTO cases_fts (rowid, body) \
-         SELECT c.rowid, r.value ->> 1 FROM json_each(#0) AS r \
+         SELECT c.rowid, r.value ->> 1 FROM jsonb_each(#0) AS r \
          JOIN cases c ON c.id = r.value ->> 0",
         vec![Arg::Text(to_json(&docs)?)],
     );
