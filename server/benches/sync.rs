@@ -166,13 +166,20 @@ async fn direct_full_rows(f: &Fixture, n: usize, batch: usize) -> f64 {
             "updated_at": 1, "events": [{"id": uuid::Uuid::now_v7().to_string(), "at": 1,
             "by": f.desk_id, "by_name": "Desk", "type": "created"}],
         })
-        .to_string()
     };
-    let payload = mutation(1, &f.unit)["payload"].to_string();
+    let payload = mutation(1, &f.unit)["payload"].clone();
     let device = uuid::Uuid::now_v7().to_string();
-    let cols = |n: usize| {
+    // Column `json` is a JSON document stored as its text (`->`), the rest scalars
+    // (`->>`), as the store's `bulk::Col` does.
+    let cols = |n: usize, json: usize| {
         (0..n)
-            .map(|i| format!("r.value ->> {i}"))
+            .map(|i| {
+                if i == json {
+                    format!("r.value -> {i}")
+                } else {
+                    format!("r.value ->> {i}")
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -192,7 +199,7 @@ async fn direct_full_rows(f: &Fixture, n: usize, batch: usize) -> f64 {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO cases (id, estate_id, unit_id, kind, status, title, created_by, \
              created_at, updated_at) SELECT {} FROM jsonb_each($1) AS r",
-            cols(9)
+            cols(9, usize::MAX)
         )))
         .bind(serde_json::to_string(&cases).expect("json"))
         .execute(&mut *tx)
@@ -217,7 +224,7 @@ async fn direct_full_rows(f: &Fixture, n: usize, batch: usize) -> f64 {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO records (entity, entity_id, cursor, estate_id, unit_id, owner_id, doc) \
              SELECT {} FROM jsonb_each($1) AS r",
-            cols(7)
+            cols(7, 6)
         )))
         .bind(serde_json::to_string(&records).expect("json"))
         .execute(&mut *tx)
@@ -248,7 +255,7 @@ async fn direct_full_rows(f: &Fixture, n: usize, batch: usize) -> f64 {
             "INSERT INTO mutations (id, device_id, seq, user_id, estate_id, op, entity_id, \
              client_time, received_at, outcome, code, message, payload) \
              SELECT {} FROM jsonb_each($1) AS r",
-            cols(13)
+            cols(13, 12)
         )))
         .bind(serde_json::to_string(&log).expect("json"))
         .execute(&mut *tx)

@@ -148,6 +148,11 @@ impl Record {
         each!(self, r => serde_json::to_string(r))
     }
 
+    /// `doc_json` as a raw JSON value, to embed in other JSON without escaping it.
+    pub fn doc_raw(&self) -> Result<Box<serde_json::value::RawValue>, serde_json::Error> {
+        each!(self, r => serde_json::value::to_raw_value(r))
+    }
+
     pub fn as_case(&self) -> Option<&Case> {
         match self {
             Record::Case(c) => Some(c),

@@ -16,7 +16,6 @@
 //! for all of them (sqlx binds `$n` by number across the statements).
 
 use super::StoreError;
-use serde_json::Value;
 use sqlx::{AnyConnection, Row};
 
 /// Rows per statement: bounds the parameter's size (a record's document is a few KB).
@@ -27,6 +26,10 @@ const ROWS_PER_STATEMENT: usize = 1_000;
 pub(super) enum Col {
     Text,
     Int,
+    /// A JSON document stored as text. The row carries it as JSON, not as a string
+    /// holding JSON, so it is neither escaped on the way in nor unescaped by the database
+    /// (`serde_json`'s escaping was about 5 % of a batched push). Never null.
+    Json,
 }
 
 /// Which dialect the connection speaks.
@@ -41,9 +44,13 @@ fn row_source(postgres: bool, cols: &[(&str, Col)], param: &str) -> String {
         .iter()
         .enumerate()
         .map(|(i, (_, kind))| match (postgres, kind) {
+            (false, Col::Json) => format!("r.value -> {i}"),
             (false, _) => format!("r.value ->> {i}"),
             (true, Col::Text) => format!("r.value ->> {i}"),
             (true, Col::Int) => format!("(r.value ->> {i})::bigint"),
+            // PostgreSQL's `json` keeps the text it was given, so this is the document
+            // exactly as serialised.
+            (true, Col::Json) => format!("(r.value -> {i})::text"),
         })
         .collect();
     let from = if postgres {
@@ -110,13 +117,15 @@ impl Script {
     }
 
     /// `INSERT INTO table (cols) <rows> suffix`, a thousand rows per statement. Each row
-    /// is a JSON array with one value per column: a string, an integer or null.
-    pub(super) fn insert(
+    /// serialises as a JSON array with one value per column: a string, an integer or
+    /// null, or any JSON for a `Col::Json` column. Hot paths pass tuples of references,
+    /// which serialise without building a `Value` per row.
+    pub(super) fn insert<R: serde::Serialize>(
         &mut self,
         table: &str,
         cols: &[(&str, Col)],
         suffix: &str,
-        rows: Vec<Value>,
+        rows: Vec<R>,
     ) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());

@@ -6,7 +6,6 @@ use super::sync::params;
 use super::{Backend, Store, StoreError};
 use crate::domain::cases::{search, Case, CaseFilter, Policy};
 use crate::domain::ops::StaffFact;
-use serde_json::{json, Value};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
@@ -118,30 +117,29 @@ pub(super) fn write_cases(script: &mut Script, cases: &[&Case]) -> Result<(), St
         cols.push(("search_doc", Col::Text));
         update.push_str(", search_doc = excluded.search_doc");
     }
-    let rows: Vec<Value> = cases
+    // The search text is a column on PostgreSQL only; SQLite's statement has no 16th
+    // column and never reads it.
+    let rows: Vec<_> = cases
         .iter()
         .map(|case| {
-            let mut row = json!([
-                case.id,
-                case.estate_id,
-                case.unit_id,
+            (
+                case.id.as_str(),
+                case.estate_id.as_str(),
+                case.unit_id.as_deref(),
                 case.kind.as_str(),
                 case.status.as_str(),
-                case.title,
-                case.created_by,
+                case.title.as_str(),
+                case.created_by.as_str(),
                 case.created_at,
                 case.updated_at,
                 case.priority.as_str(),
                 case.department.map(|d| d.as_str()),
                 case.assignee.as_ref().map(|a| a.id.as_str()),
-                case.building_id,
+                case.building_id.as_deref(),
                 i64::from(case.escalated),
                 case.deadline(),
-            ]);
-            if let (true, Value::Array(cells)) = (postgres, &mut row) {
-                cells.push(Value::String(search::document(case)));
-            }
-            row
+                postgres.then(|| search::document(case)),
+            )
         })
         .collect();
     script.insert(

@@ -87,12 +87,13 @@ impl From<StoreError> for crate::domain::AppError {
 /// `Full` is what the server runs with: in WAL mode it fsyncs the log at every commit, so
 /// a push acknowledged is on disk even if the power fails the next instant. `Normal`
 /// fsyncs only at checkpoints: a commit survives the process being killed (the WAL is in
-/// the OS's cache) but not a power cut. Measured with `scripts/bench` on the 2-core CI
-/// machine (50,000 mutations, 8 devices; 2026-11-26, merged groups and `bulk` scripts):
-/// batched pushes 23,657/s under `Full` against 22,334/s under `Normal`; single-mutation
-/// pushes 2,811/s (p99 7.8 ms) against 3,008/s (p99 8.8 ms). The two differ by less than
-/// the noise between runs: a group of pushes shares one fsync, and the fsync was about
-/// 8 % of a single push's profile.
+/// the OS's cache) but not a power cut. Measured with `scripts/bench` on 2-core CI
+/// machines (50,000 mutations, 8 devices, merged groups and `bulk` scripts): batched
+/// pushes 23,657/s under `Full` against 22,334/s under `Normal`, single-mutation pushes
+/// 2,811/s (p99 7.8 ms) against 3,008/s (p99 8.8 ms); on a slower machine (session 8)
+/// 9,544/s against 8,341/s and 864/s (p99 29 ms) against 909/s (p99 36 ms). The two
+/// differ by less than the noise between runs: a group of pushes shares one fsync, and
+/// the fsync was about 8 % of a single push's profile.
 /// The contract promises that an acknowledged push survives, so `Full` it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SqliteSync {

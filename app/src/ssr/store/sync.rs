@@ -26,7 +26,7 @@ use crate::domain::records::Record;
 use crate::domain::sync::{
     Change, Mutation, PushRequest, PushResult, PushStatus, RejectedMutation, SeqGap,
 };
-use serde_json::{json, Value};
+use serde_json::json;
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
 
@@ -94,7 +94,8 @@ struct Published {
     unit_id: Option<String>,
     owner_id: Option<String>,
     resident_scope: Option<String>,
-    doc: String,
+    /// The record as JSON, carried into the row as it is (`Col::Json`).
+    doc: Box<serde_json::value::RawValue>,
 }
 
 impl Published {
@@ -107,7 +108,7 @@ impl Published {
             owner_id: r.owner_id().map(str::to_string),
             resident_scope: r.resident_scope(),
             doc: r
-                .doc_json()
+                .doc_raw()
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?,
         })
     }
@@ -211,20 +212,20 @@ impl Store {
     /// returns the new last cursor.
     fn publish(script: &mut Script, last: i64, records: Vec<Published>) -> Result<i64, StoreError> {
         let mut cursor = last;
-        let rows: Vec<Value> = records
-            .into_iter()
+        let rows: Vec<_> = records
+            .iter()
             .map(|p| {
                 cursor += 1;
-                json!([
+                (
                     p.entity.as_str(),
-                    p.id,
+                    p.id.as_str(),
                     cursor,
-                    p.estate_id,
-                    p.unit_id,
-                    p.owner_id,
-                    p.resident_scope,
-                    p.doc
-                ])
+                    p.estate_id.as_str(),
+                    p.unit_id.as_deref(),
+                    p.owner_id.as_deref(),
+                    p.resident_scope.as_deref(),
+                    &*p.doc,
+                )
             })
             .collect();
         script.insert(
@@ -237,7 +238,7 @@ impl Store {
                 ("unit_id", Col::Text),
                 ("owner_id", Col::Text),
                 ("resident_scope", Col::Text),
-                ("doc", Col::Text),
+                ("doc", Col::Json),
             ],
             "ON CONFLICT (entity, entity_id) DO UPDATE SET cursor = excluded.cursor, \
              estate_id = excluded.estate_id, unit_id = excluded.unit_id, \
@@ -635,28 +636,28 @@ impl Store {
             "the feed's cursor row is missing".into(),
         ))?;
         let cursor = Self::publish(&mut writes, last, published)?;
-        let log_rows: Vec<Value> = log
-            .into_iter()
+        let log_rows: Vec<_> = log
+            .iter()
             .map(|l| {
-                let (outcome, code, message) = match l.outcome {
+                let (outcome, code, message) = match &l.outcome {
                     Ok(()) => ("applied", None, None),
-                    Err(r) => ("rejected", Some(r.code.as_str()), Some(r.message)),
+                    Err(r) => ("rejected", Some(r.code.as_str()), Some(r.message.as_str())),
                 };
-                json!([
-                    l.m.id,
-                    l.job.req.device_id,
+                (
+                    l.m.id.as_str(),
+                    l.job.req.device_id.as_str(),
                     l.m.seq as i64,
-                    l.job.actor.id,
-                    l.estate_id,
-                    l.m.op,
-                    l.m.entity_id,
-                    l.m.client_time,
+                    l.job.actor.id.as_str(),
+                    l.estate_id.as_deref(),
+                    l.m.op.as_str(),
+                    l.m.entity_id.as_str(),
+                    l.m.client_time.as_str(),
                     l.job.received_at,
                     outcome,
                     code,
                     message,
-                    l.m.payload.to_string()
-                ])
+                    &l.m.payload,
+                )
             })
             .collect();
         writes.insert(
@@ -674,7 +675,7 @@ impl Store {
                 ("outcome", Col::Text),
                 ("code", Col::Text),
                 ("message", Col::Text),
-                ("payload", Col::Text),
+                ("payload", Col::Json),
             ],
             "",
             log_rows,
