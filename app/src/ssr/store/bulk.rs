@@ -28,7 +28,8 @@ pub(super) enum Col {
     Int,
     /// A JSON document stored as text. The row carries it as JSON, not as a string
     /// holding JSON, so it is neither escaped on the way in nor unescaped by the database
-    /// (`serde_json`'s escaping was about 5 % of a batched push). Never null.
+    /// (`serde_json`'s escaping was about 5 % of a batched push). A JSON null is stored
+    /// as the text `null`, as `Value::to_string` did before.
     Json,
 }
 
