@@ -19,6 +19,8 @@ use super::sync::PushJob;
 use super::{Store, StoreError};
 use crate::domain::ops::Actor;
 use crate::domain::sync::{PushRequest, PushResult};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection};
 use tokio::sync::{mpsc, oneshot};
 
 /// A group stops growing at this many pushes or mutations, so one slow giant batch does
@@ -64,7 +66,21 @@ impl Committer {
 }
 
 async fn write_loop(store: Store, mut rx: mpsc::Receiver<Job>) {
-    while let Some(first) = rx.recv().await {
+    // The writer keeps one connection of its own while the pool is open: it no longer
+    // queues for a connection behind the requests reading sessions, and skips the
+    // pool's hand-over on every group. It gives it back when the pool closes, which
+    // waits for every connection.
+    let closing = store.pool.close_event();
+    tokio::pin!(closing);
+    let mut conn: Option<PoolConnection<Any>> = None;
+    loop {
+        let first = tokio::select! {
+            job = rx.recv() => match job {
+                Some(job) => job,
+                None => break,
+            },
+            _ = &mut closing => break,
+        };
         let mut mutations = first.req.mutations.len();
         let mut group = vec![first];
         while group.len() < MAX_GROUP_PUSHES && mutations < MAX_GROUP_MUTATIONS {
@@ -76,7 +92,26 @@ async fn write_loop(store: Store, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        store.commit_group(group).await;
+        let held = match conn.take() {
+            Some(c) => c,
+            None => match store.pool.acquire().await {
+                Ok(c) => c,
+                Err(e) => {
+                    answer_all(group, &StoreError::from(e));
+                    continue;
+                }
+            },
+        };
+        conn = store.commit_group(held, group).await;
+    }
+}
+
+/// Answers every push of a group that did not commit with the error that stopped it.
+fn answer_all(group: Vec<Job>, e: &StoreError) {
+    tracing::error!(error = %e, pushes = group.len(), "sync group did not commit");
+    let message = e.to_string();
+    for job in group {
+        let _ = job.reply.send(Err(StoreError::Commit(message.clone())));
     }
 }
 
@@ -123,24 +158,26 @@ impl Store {
         Ok((results.pop().unwrap_or_default(), cursor))
     }
 
-    /// Applies the group (`apply_group`) and answers every push after the commit (or
-    /// with the error that stopped it).
-    async fn commit_group(&self, group: Vec<Job>) {
+    /// Applies the group (`apply_group`) on the writer's connection and answers every
+    /// push after the commit (or with the error that stopped it). Returns the connection
+    /// for the next group, unless it failed: a fresh one is taken then.
+    async fn commit_group(
+        &self,
+        mut conn: PoolConnection<Any>,
+        group: Vec<Job>,
+    ) -> Option<PoolConnection<Any>> {
         let _gate = self.write_gate().await;
-        let outcomes = self.apply_group(&group).await;
-        match outcomes {
+        match self.apply_group(&mut conn, &group).await {
             Ok(outcomes) => {
                 for (job, outcome) in group.into_iter().zip(outcomes) {
                     // A requester that hung up gets its answer from a resend: duplicates.
                     let _ = job.reply.send(outcome);
                 }
+                Some(conn)
             }
             Err(e) => {
-                tracing::error!(error = %e, pushes = group.len(), "sync group did not commit");
-                let message = e.to_string();
-                for job in group {
-                    let _ = job.reply.send(Err(StoreError::Commit(message.clone())));
-                }
+                answer_all(group, &e);
+                None
             }
         }
     }
@@ -148,7 +185,11 @@ impl Store {
     /// The group in one go: its pushes share their reads and writes (`push_in`). Should
     /// that fail on a database error, each push is retried in a savepoint of its own, so
     /// that one push's failure does not undo the others.
-    async fn apply_group(&self, group: &[Job]) -> Result<Vec<Outcome>, StoreError> {
+    async fn apply_group(
+        &self,
+        conn: &mut AnyConnection,
+        group: &[Job],
+    ) -> Result<Vec<Outcome>, StoreError> {
         use sqlx::Acquire;
         let jobs: Vec<PushJob<'_>> = group
             .iter()
@@ -158,7 +199,7 @@ impl Store {
                 received_at: j.received_at,
             })
             .collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = (&mut *conn).begin().await?;
         match self.push_in(&mut tx, &jobs, None).await {
             Ok((results, cursor)) => {
                 tx.commit().await?;
@@ -173,7 +214,7 @@ impl Store {
                 tx.rollback().await?;
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = (&mut *conn).begin().await?;
         let mut last = Self::lock_feed(&mut tx).await?;
         let mut outcomes = Vec::with_capacity(jobs.len());
         for job in jobs {

@@ -147,6 +147,10 @@ impl Store {
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(10))
+            // A SQLite connection is a file handle in this process: nothing on the way
+            // can drop it, so the pool's ping before every hand-out (a round trip to
+            // the connection's worker thread) buys nothing. Over the network it can.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
