@@ -421,7 +421,8 @@ async fn run(sync: SqliteSync, n: usize, devices: usize, batch: usize, single: u
     // Group commit shares one fsync among the pushes waiting at that moment, so the rate of
     // single pushes depends on how many devices push at once: shown at four times K too.
     let many = devices * 4;
-    let (many_rate, many_lat) = pushes(&base, &token, &f.unit, many, single / many, 1).await;
+    let per_many = (single / many).max(1);
+    let (many_rate, many_lat) = pushes(&base, &token, &f.unit, many, per_many, 1).await;
     println!("-- SQLite synchronous={label}");
     println!(
         "(a) direct inserts:       {n} rows in batches of {batch}: {direct_rate:>10.0} rows/s"
@@ -440,17 +441,22 @@ async fn run(sync: SqliteSync, n: usize, devices: usize, batch: usize, single: u
         ms(percentile(&lat, 0.50)),
         ms(percentile(&lat, 0.99))
     );
-    println!(
-        "(c) single-mutation pushes: {} from {devices} devices: {single_rate:>8.0} pushes/s, p50 {:.2} ms, p99 {:.2} ms",
+    single_line(
+        "(c)",
         devices * per_single,
-        ms(percentile(&single_lat, 0.50)),
-        ms(percentile(&single_lat, 0.99))
+        devices,
+        single_rate,
+        &single_lat,
     );
+    single_line("(c')", many * per_many, many, many_rate, &many_lat);
+}
+
+/// A line of single-mutation pushes: how many, from how many devices, the rate, p50, p99.
+fn single_line(label: &str, n: usize, devices: usize, rate: f64, sorted: &[Duration]) {
     println!(
-        "(c') single-mutation pushes: {} from {many} devices: {many_rate:>8.0} pushes/s, p50 {:.2} ms, p99 {:.2} ms",
-        many * (single / many),
-        ms(percentile(&many_lat, 0.50)),
-        ms(percentile(&many_lat, 0.99))
+        "{label} single-mutation pushes: {n} from {devices} devices: {rate:>8.0} pushes/s, p50 {:.2} ms, p99 {:.2} ms",
+        ms(percentile(sorted, 0.50)),
+        ms(percentile(sorted, 0.99))
     );
 }
 

@@ -160,7 +160,8 @@ impl Store {
 
     /// Applies the group (`apply_group`) on the writer's connection and answers every
     /// push after the commit (or with the error that stopped it). Returns the connection
-    /// for the next group, unless it failed: a fresh one is taken then.
+    /// for the next group, unless it failed: it is closed then, and the next group opens
+    /// another.
     async fn commit_group(
         &self,
         mut conn: PoolConnection<Any>,
@@ -177,6 +178,8 @@ impl Store {
             }
             Err(e) => {
                 answer_all(group, &e);
+                // A connection a group failed on is not trusted with the next one.
+                conn.close_on_drop();
                 None
             }
         }
