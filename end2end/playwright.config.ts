@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
-// The server under test: the release build, started from the workspace root on a fresh
-// data directory with the demo estate. scripts/test builds it first.
+// The server under test, started from the workspace root on a fresh data directory with
+// the demo estate: the binary scripts/test names in PROPDESK_E2E_BIN (the one the
+// integration tests were built with), else the release build.
 const port = Number(process.env.PROPDESK_E2E_PORT ?? 3000);
 export const baseURL = `http://127.0.0.1:${port}`;
 
@@ -29,7 +30,7 @@ export default defineConfig({
     { name: 'laptop', use: { viewport: { width: 1366, height: 860 } } },
   ],
   webServer: {
-    command: `./target/release/propdesk serve --demo`,
+    command: `${process.env.PROPDESK_E2E_BIN ?? './target/release/propdesk'} serve --demo`,
     cwd: '..',
     url: `${baseURL}/readyz`,
     timeout: 60_000,

@@ -1,9 +1,16 @@
-// propdesk service worker: keeps the app shell (HTML of visited pages, WASM, JS, CSS,
-// icons) so that after one online visit the app starts and reloads with no network.
-// Network first, cache as the fallback: online, people always get the current build.
-// The sync engine's data lives in IndexedDB, not here.
+// propdesk service worker. The server fills in this build's version and assets when it
+// sends this file (`server/src/http/static_files.rs`), so every release is a new worker.
+//
+// - The build's assets (/pkg, content-hashed names) are fetched once, at install, and then
+//   always served from the cache: a tap or a reload never downloads them again.
+// - A new release installs beside the old one: its worker fetches all of its assets before
+//   it takes over (never half old, half new); a page already open keeps the code it
+//   loaded; the old caches go when the new worker activates.
+// - Pages are network first, the kept copy when offline, so online people always see
+//   current data. The sync engine's data lives in IndexedDB, not here.
 
-const VERSION = 'v3';
+const VERSION = '__PROPDESK_VERSION__';
+const ASSETS = '__PROPDESK_ASSETS__';
 const SHELL = `propdesk-shell-${VERSION}`;
 const PAGES = `propdesk-pages-${VERSION}`;
 const PRECACHE = [
@@ -11,9 +18,7 @@ const PRECACHE = [
   '/manifest.webmanifest',
   '/icons/icon.svg',
   '/icons/icon-192.png',
-  '/pkg/propdesk.js',
-  '/pkg/propdesk.wasm',
-  '/pkg/propdesk.css',
+  ...ASSETS,
 ];
 
 self.addEventListener('install', (event) => {
@@ -40,7 +45,8 @@ self.addEventListener('activate', (event) => {
 const ANY_QUERY = ['/cases/view', '/ledger/pass', '/patrols/run', '/patrols/labels'];
 
 // Pages hold the signed-in person's data: forget them at sign-out. `warm` fetches and
-// keeps pages the person has not opened yet, so they open offline too.
+// keeps the pages the person's role may open and has not opened yet, so they open offline
+// too (the app sends the list; see `app::pages::offline_pages`).
 self.addEventListener('message', (event) => {
   if (event.data === 'forget-pages') {
     event.waitUntil(caches.delete(PAGES));
@@ -63,6 +69,19 @@ function cacheable(url, request) {
     && url.origin === self.location.origin
     && !url.pathname.startsWith('/api/')
     && url.pathname !== '/sw.js';
+}
+
+// A hashed asset never changes: the kept copy is the answer. One missing (a cache the
+// browser evicted) is fetched and kept again.
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { ignoreVary: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && response.type === 'basic') {
+    const copy = response.clone();
+    caches.open(SHELL).then((cache) => cache.put(request, copy));
+  }
+  return response;
 }
 
 async function networkFirst(request, cacheName) {
@@ -93,6 +112,10 @@ async function networkFirst(request, cacheName) {
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (!cacheable(url, event.request)) return;
+  if (ASSETS.includes(url.pathname)) {
+    event.respondWith(cacheFirst(event.request));
+    return;
+  }
   const cacheName = event.request.mode === 'navigate' ? PAGES : SHELL;
   event.respondWith(networkFirst(event.request, cacheName));
 });

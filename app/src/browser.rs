@@ -89,6 +89,26 @@ pub fn forget_cached_pages() {
     }
 }
 
+/// Forgets kept pages when someone other than `user_id` was the last to sign in on this
+/// browser: a sign-in posted before the app's script loaded skipped the sign-in screen's
+/// own clean-up.
+pub fn forget_pages_of_others(user_id: &str) {
+    const KEY: &str = "propdesk.pages_owner";
+    let Some(store) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    match store.get_item(KEY).ok().flatten() {
+        Some(owner) if owner == user_id => {}
+        Some(_) => {
+            forget_cached_pages();
+            let _ = store.set_item(KEY, user_id);
+        }
+        None => {
+            let _ = store.set_item(KEY, user_id);
+        }
+    }
+}
+
 /// A full page load of `path`, so the server renders it afresh for the new session.
 pub fn load_page(path: &str) {
     if let Some(w) = web_sys::window() {
@@ -106,8 +126,12 @@ pub async fn chosen_file_text(input: &web_sys::HtmlInputElement) -> Option<Strin
 }
 
 /// Sets `window.__propdesk_hydrated`, which browser tests wait for.
+/// `__propdesk_hydrated_at` keeps when (ms since the page started), for the load measurement.
 pub fn mark_hydrated() {
     if let Some(w) = web_sys::window() {
+        if let Some(at) = w.performance().map(|p| p.now()) {
+            let _ = js_sys::Reflect::set(&w, &"__propdesk_hydrated_at".into(), &at.into());
+        }
         let _ = js_sys::Reflect::set(
             &w,
             &"__propdesk_hydrated".into(),

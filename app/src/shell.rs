@@ -7,7 +7,7 @@ use crate::pages::{
     sync_health,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -21,6 +21,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
+                // The build's names carry a content hash (cargo-leptos `hash-files`), so the
+                // browser may keep these files until the next release.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -43,7 +46,6 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| crate::browser::reconcile_lang(i18n));
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/propdesk.css"/>
         <Link rel="manifest" href="/manifest.webmanifest"/>
         <Link rel="icon" href="/icons/icon.svg"/>
         <Meta name="theme-color" content="#0f5c4c"/>

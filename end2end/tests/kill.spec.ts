@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { useEnglish, waitForHydration, waitForServiceWorker } from './helpers';
 
-// Its own server process (the release build, as in production), so this test can kill it.
+// Its own server process (the binary the other tests run against), so this test can kill it.
 const port = Number(process.env.PROPDESK_E2E_PORT ?? 3000) + 1;
 const base = `http://127.0.0.1:${port}`;
 const root = path.resolve(__dirname, '..', '..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'propdesk-kill-'));
 
 async function startServer(): Promise<ChildProcess> {
-  const child = spawn('./target/release/propdesk', ['serve', '--demo'], {
+  const child = spawn(process.env.PROPDESK_E2E_BIN ?? './target/release/propdesk', ['serve', '--demo'], {
     cwd: root,
     env: {
       ...process.env,

@@ -154,13 +154,8 @@ pub async fn start() {
         engine.refresh();
     }
     ask_persistence(&engine).await;
-    let pages: Vec<&str> = app::pages::cases::OFFLINE_PAGES
-        .iter()
-        .chain(app::pages::ledger::OFFLINE_PAGES.iter())
-        .chain(app::pages::patrols::OFFLINE_PAGES.iter())
-        .copied()
-        .collect();
-    app::browser::warm_pages(&pages);
+    app::browser::forget_pages_of_others(&user.id);
+    app::browser::warm_pages(&app::pages::offline_pages(user.role));
     // The `online` event starts a sync at once.
     {
         let e = engine.clone();

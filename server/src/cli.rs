@@ -300,6 +300,8 @@ fn leptos_options() -> Result<leptos::prelude::LeptosOptions, CliError> {
         .output_name(env("LEPTOS_OUTPUT_NAME", "propdesk"))
         .site_root(env("LEPTOS_SITE_ROOT", "target/site"))
         .site_pkg_dir(env("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .hash_files(env("LEPTOS_HASH_FILES", "false") == "true")
+        .hash_file(env("LEPTOS_HASH_FILE_NAME", "hash.txt").into())
         .site_addr(
             env("LEPTOS_SITE_ADDR", "127.0.0.1:3000")
                 .parse::<std::net::SocketAddr>()

@@ -1,6 +1,7 @@
 //! The propdesk server: configuration, the HTTP surface, demo data and the CLI commands.
 //! `main.rs` only parses arguments and calls into here, so tests start the same server.
 
+pub mod assets;
 pub mod blobs;
 pub mod cli;
 pub mod demo_cases;
@@ -31,11 +32,13 @@ impl Server {
     ) -> std::io::Result<Self> {
         let blobs = blobs::BlobDir::open(data_dir)?;
         let listener = TcpListener::bind(addr).await?;
+        let assets = assets::BuildAssets::from_options(&leptos_options);
         let router = http::router(http::AppState {
             store,
             leptos_options,
             secure_cookies,
             blobs,
+            assets,
         });
         Ok(Server { listener, router })
     }

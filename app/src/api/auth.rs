@@ -5,9 +5,19 @@ use crate::domain::AppError;
 use leptos::prelude::*;
 
 /// Signs in with a username and password and sets the session cookie.
+///
+/// The sign-in form also works before the app's script has loaded: the browser then posts
+/// it as a plain form, and the answer is a redirect to the role's home, or back to the
+/// form with the error's code (`/login?failed=…`), which the form shows.
 #[server(prefix = "/api/fn", endpoint = "sign_in")]
 pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, AppError> {
     use crate::ssr::{auth, caller::set_status, store_ctx};
+    let plain_form = use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
     let r = async {
         let store = store_ctx()?;
         let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
@@ -30,6 +40,14 @@ pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, 
         Ok(signed.user)
     }
     .await;
+    if plain_form {
+        // A redirect needs a 3xx status: the error travels in the address instead.
+        match &r {
+            Ok(user) => leptos_axum::redirect(user.role.home_path()),
+            Err(e) => leptos_axum::redirect(&crate::pages::login::failed_path(e)),
+        }
+        return r;
+    }
     set_status(r)
 }
 

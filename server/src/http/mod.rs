@@ -4,6 +4,7 @@ mod api;
 mod health;
 mod json;
 mod offline;
+mod static_files;
 mod sync;
 
 use app::ssr::caller::{caller_from_headers, PageUser};
@@ -29,6 +30,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub secure_cookies: bool,
     pub blobs: crate::blobs::BlobDir,
+    pub assets: crate::assets::BuildAssets,
 }
 
 /// The whole router of a server.
@@ -47,7 +49,8 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             resolve_page_user,
-        ));
+        ))
+        .route_layer(middleware::from_fn(page_cache_policy));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -55,7 +58,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router().merge(sync::router()))
         .route("/api/fn/{*name}", any(server_fn_handler))
         .merge(pages)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .merge(static_files::router(&state))
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
@@ -72,6 +75,17 @@ async fn resolve_page_user(
         .map(|c| c.map(|c| c.user));
     req.extensions_mut().insert(PageUser(user));
     next.run(req).await
+}
+
+/// Pages carry the signed-in person's data and change with every record: never kept by
+/// the browser's HTTP cache (the service worker keeps its own copy for offline use).
+async fn page_cache_policy(req: Request<Body>, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    res.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("private, no-cache"),
+    );
+    res
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {

@@ -92,9 +92,27 @@ impl TestApp {
     /// Starts a server on an empty, migrated database.
     pub async fn spawn_empty(db: Db) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
+        let options = LeptosOptions::builder().output_name("propdesk").build();
+        Self::spawn_in(db, dir, options).await
+    }
+
+    /// Starts a server with the demo accounts, serving the site `options` name; `dir`
+    /// holds the database (and may hold the site).
+    pub async fn spawn_with_site(
+        db: Db,
+        dir: tempfile::TempDir,
+        options: LeptosOptions,
+    ) -> TestApp {
+        let app = Self::spawn_in(db, dir, options).await;
+        server::seed::seed_demo(&app.store)
+            .await
+            .expect("seed demo");
+        app
+    }
+
+    async fn spawn_in(db: Db, dir: tempfile::TempDir, options: LeptosOptions) -> TestApp {
         let url = fresh_database_url(db, &dir).await;
         let store = Store::connect(&url).await.expect("connect store");
-        let options = LeptosOptions::builder().output_name("propdesk").build();
         let server = server::Server::bind(
             "127.0.0.1:0".parse().unwrap(),
             store.clone(),

@@ -2,6 +2,7 @@
 //! a temporary SQLite file always, and a fresh PostgreSQL database when
 //! `PROPDESK_TEST_POSTGRES_URL` is set — and talks to it over HTTP.
 
+mod assets;
 mod auth;
 mod backup;
 mod cases;

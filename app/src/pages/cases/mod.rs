@@ -25,14 +25,15 @@ use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// The case pages the service worker keeps, so they open offline.
-pub const OFFLINE_PAGES: [&str; 6] = [
-    "/cases",
-    "/cases/new",
-    "/cases/view",
-    "/cases/mine",
-    "/cases/visits",
-    "/sync",
+/// The case pages the service worker keeps, so they open offline, each with the roles
+/// its guard lets in.
+pub const OFFLINE_PAGES: [(&str, fn(Role) -> bool); 6] = [
+    ("/cases", may_use_cases),
+    ("/cases/new", may_use_cases),
+    ("/cases/view", may_use_cases),
+    ("/cases/mine", crate::domain::cases::may_be_assigned),
+    ("/cases/visits", crate::domain::cases::runs_desk),
+    ("/sync", |_| true),
 ];
 
 /// Who uses the case screens: everyone but cashiers.

@@ -25,22 +25,25 @@ pub use visitors::VisitorsPage;
 use crate::components::layout::use_estate_id;
 pub(crate) use crate::components::ready::WhenReady;
 use crate::device;
+use crate::domain::ledger::keeps_ledger;
 use crate::domain::records::Record;
+use crate::domain::Role;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 
-/// The ledger pages the service worker keeps, so they open offline.
-pub const OFFLINE_PAGES: [&str; 10] = [
-    "/ledger",
-    "/ledger/visitors",
-    "/ledger/calls",
-    "/ledger/passes",
-    "/ledger/pass",
-    "/ledger/gate",
-    "/ledger/keys",
-    "/ledger/mail",
-    "/ledger/shift",
-    "/ledger/notices",
+/// The ledger pages the service worker keeps, so they open offline, each with the roles
+/// its guard lets in.
+pub const OFFLINE_PAGES: [(&str, fn(Role) -> bool); 10] = [
+    ("/ledger", keeps_ledger),
+    ("/ledger/visitors", keeps_ledger),
+    ("/ledger/calls", keeps_ledger),
+    ("/ledger/passes", keeps_ledger),
+    ("/ledger/pass", keeps_ledger),
+    ("/ledger/gate", passes::guards_gate),
+    ("/ledger/keys", keeps_ledger),
+    ("/ledger/mail", keeps_ledger),
+    ("/ledger/shift", keeps_ledger),
+    ("/ledger/notices", keeps_ledger),
 ];
 
 /// The records of one kind in the chosen estate, newest first, each with whether some

@@ -19,7 +19,7 @@ use leptos_router::hooks::use_query_map;
 use serde_json::json;
 
 /// The gate: security patrols and the desk.
-fn guards_gate(role: Role) -> bool {
+pub(super) fn guards_gate(role: Role) -> bool {
     keeps_ledger(role) || role == Role::Patrol
 }
 

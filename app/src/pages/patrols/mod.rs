@@ -17,19 +17,21 @@ pub use labels::LabelsPage;
 pub use routes::RoutesPage;
 pub use run::RunPage;
 
-use crate::domain::patrols::{Finding, Route, Run};
+use crate::domain::patrols::{inspects, plans, Finding, Route, Run};
 use crate::domain::records::Record;
+use crate::domain::Role;
 use crate::pages::ledger::of_kind;
 use leptos::prelude::*;
 
-/// The patrol pages the service worker keeps, so they open offline.
-pub const OFFLINE_PAGES: [&str; 6] = [
-    "/patrols",
-    "/patrols/run",
-    "/patrols/findings",
-    "/patrols/coverage",
-    "/patrols/routes",
-    "/patrols/labels",
+/// The patrol pages the service worker keeps, so they open offline, each with the roles
+/// its guard lets in.
+pub const OFFLINE_PAGES: [(&str, fn(Role) -> bool); 6] = [
+    ("/patrols", inspects),
+    ("/patrols/run", Role::is_staff),
+    ("/patrols/findings", Role::is_staff),
+    ("/patrols/coverage", plans),
+    ("/patrols/routes", plans),
+    ("/patrols/labels", plans),
 ];
 
 fn routes() -> Memo<Vec<(Route, bool)>> {
