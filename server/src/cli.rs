@@ -79,6 +79,10 @@ pub enum Command {
         /// The CSV file (see `GET /api/v1/import/template.csv` for the columns).
         file: PathBuf,
     },
+    /// Write brotli and gzip copies of the site's files beside them (the server sends the
+    /// one a browser accepts) and print each file's sizes; copies already up to date are
+    /// kept. `scripts/start` and `scripts/test` run it after building.
+    Precompress,
     /// Write a consistent copy of the live SQLite database to a file, while serving.
     Backup {
         /// Where to write the copy; must not exist yet.
@@ -106,6 +110,9 @@ pub enum CliError {
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let options = leptos_options()?;
+    if matches!(cli.command, Some(Command::Precompress)) {
+        return precompress(&options);
+    }
     let mut settings = Settings::load(cli.config.as_deref(), options.site_addr)?;
     if let Some(f) = cli.log_format {
         settings.log_format = f;
@@ -135,6 +142,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             server.run(shutdown_signal()).await?;
         }
         Command::Migrate => println!("migrations are up to date"),
+        Command::Precompress => unreachable!("handled before the database is opened"),
         Command::SeedDemo => {
             if store.user_count().await? > 0 {
                 return Err(CliError::Usage(
@@ -308,6 +316,27 @@ fn leptos_options() -> Result<leptos::prelude::LeptosOptions, CliError> {
                 .map_err(|e| CliError::Leptos(format!("LEPTOS_SITE_ADDR: {e}")))?,
         )
         .build())
+}
+
+/// Writes the site's compressed copies and prints a table of sizes with the sums.
+fn precompress(options: &leptos::prelude::LeptosOptions) -> Result<(), CliError> {
+    let site = std::path::PathBuf::from(options.site_root.to_string());
+    let rows = crate::assets::precompress_dir(&site)?;
+    let line = |name: &str, raw: u64, gz: u64, br: u64| {
+        println!("{name:<48} {raw:>10} {gz:>10} {br:>10}");
+    };
+    println!(
+        "{:<48} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip", "brotli"
+    );
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for r in &rows {
+        let name = r.path.strip_prefix(&site).unwrap_or(&r.path).display();
+        line(&name.to_string(), r.raw, r.gzip, r.brotli);
+        (raw, gz, br) = (raw + r.raw, gz + r.gzip, br + r.brotli);
+    }
+    line("total", raw, gz, br);
+    Ok(())
 }
 
 fn print_demo_accounts() {

@@ -69,11 +69,14 @@ fn signed_in_session() -> Result<Option<Session>, AppError> {
     }
 }
 
-/// One navigation entry: path, label key, and who sees it.
+/// One navigation entry: path, label key, who sees it, and whether the browser routes to
+/// it itself (the screen reads the device's replica, so it needs no server render and
+/// opens offline as it does online) rather than loading the server's page.
 struct NavItem {
     path: &'static str,
     key: &'static str,
     shown: fn(Role) -> bool,
+    in_app: bool,
 }
 
 const NAV: [NavItem; 15] = [
@@ -81,76 +84,91 @@ const NAV: [NavItem; 15] = [
         path: "/ledger",
         key: "nav.ledger",
         shown: crate::domain::ledger::keeps_ledger,
+        in_app: true,
     },
     NavItem {
         path: "/ledger/gate",
         key: "nav.gate",
         shown: |r| r == Role::Patrol,
+        in_app: true,
     },
     NavItem {
         path: "/patrols",
         key: "nav.patrols",
         shown: crate::domain::patrols::inspects,
+        in_app: true,
     },
     NavItem {
         path: "/patrols/findings",
         key: "nav.findings",
         shown: |r| r == Role::Technician,
+        in_app: true,
     },
     NavItem {
         path: "/cases",
         key: "nav.cases",
         shown: crate::domain::cases::may_create,
+        in_app: true,
     },
     NavItem {
         path: "/cases/mine",
         key: "nav.my_orders",
         shown: crate::domain::cases::may_be_assigned,
+        in_app: true,
     },
     NavItem {
         path: "/cases/visits",
         key: "nav.visits",
         shown: crate::domain::cases::runs_desk,
+        in_app: true,
     },
     NavItem {
         path: "/supervisor/levels",
         key: "nav.levels",
         shown: crate::domain::cases::supervises,
+        in_app: false,
     },
     NavItem {
         path: "/estate",
         key: "nav.estate",
         shown: Role::can_view_estate,
+        in_app: false,
     },
     NavItem {
         path: "/estate/units",
         key: "nav.units",
         shown: Role::can_view_estate,
+        in_app: false,
     },
     NavItem {
         path: "/estate/residents",
         key: "nav.residents",
         shown: Role::can_view_estate,
+        in_app: false,
     },
     NavItem {
         path: "/estate/import",
         key: "nav.import",
         shown: Role::can_edit_estate,
+        in_app: false,
     },
     NavItem {
         path: "/admin/staff",
         key: "nav.staff",
         shown: Role::can_manage_staff,
+        in_app: false,
     },
     NavItem {
         path: "/supervisor/sync",
         key: "nav.sync_health",
         shown: Role::can_see_sync_health,
+        in_app: false,
     },
     NavItem {
         path: "/account",
         key: "nav.account",
         shown: |_| true,
+        in_app: false,
     },
 ];
 
@@ -163,7 +181,7 @@ fn Header(user: CurrentUser) -> impl IntoView {
         .filter(|n| (n.shown)(role))
         .map(|n| {
             let key = n.key;
-            view! { <li><NavLink href=n.path key/></li> }
+            view! { <li><NavLink href=n.path key in_app=n.in_app/></li> }
         })
         .collect_view();
     view! {
@@ -171,7 +189,7 @@ fn Header(user: CurrentUser) -> impl IntoView {
             <a class="brand" href=role.home_path() rel="external">{move || i18n.t("app.name")}</a>
             <nav aria-label=move || i18n.t("nav.label")>
                 <ul>
-                    <li><NavLink href=role.home_path() key="nav.home"/></li>
+                    <li><NavLink href=role.home_path() key="nav.home" in_app=false/></li>
                     {items}
                 </ul>
             </nav>
@@ -185,16 +203,17 @@ fn Header(user: CurrentUser) -> impl IntoView {
     }
 }
 
-/// A navigation link that loads the page in full rather than routing in the browser:
-/// until screens read a local replica, a full load is what lets the service worker serve a
-/// kept page when the network is cut.
+/// A navigation link. Screens that read the device's replica are routed in the browser:
+/// a tap downloads nothing. The others load the server's page in full, which is what lets
+/// the service worker serve a kept copy when the network is cut.
 #[component]
-fn NavLink(href: &'static str, key: &'static str) -> impl IntoView {
+fn NavLink(href: &'static str, key: &'static str, in_app: bool) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let current = move || (location.pathname.get() == href).then_some("page");
+    let rel = (!in_app).then_some("external");
     view! {
-        <a href=href rel="external" aria-current=current>{move || i18n.t(key)}</a>
+        <a href=href rel=rel aria-current=current>{move || i18n.t(key)}</a>
     }
 }
 

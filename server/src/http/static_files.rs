@@ -2,7 +2,7 @@
 //!
 //! - `/pkg/*`: the build's script, WASM and style. Their names carry a content hash, so
 //!   they are cached for a year as immutable; a new release has new names. Sent as the
-//!   brotli or gzip copy the browser accepts (cargo-leptos `--precompress` writes them).
+//!   brotli or gzip copy the browser accepts (written by `propdesk precompress`).
 //! - Other public files (icons, manifest): revalidated on every use (`no-cache`, answered
 //!   with 304 when unchanged).
 //! - `/sw.js`: the service worker, written for this build: it names the build's assets, so
