@@ -137,6 +137,12 @@ pub fn mark_hydrated() {
             &"__propdesk_hydrated".into(),
             &wasm_bindgen::JsValue::TRUE,
         );
+        // What was typed, and a form submitted, before the app started (`js/early.js`).
+        if let Ok(f) = js_sys::Reflect::get(&w, &"__propdesk_after_hydration".into()) {
+            if let Some(f) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&f) {
+                let _ = f.call0(&w);
+            }
+        }
     }
 }
 

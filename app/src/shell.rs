@@ -11,6 +11,10 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, 
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+/// Holds forms submitted before the app has started and replays them once it has
+/// (`browser::mark_hydrated` calls back into it).
+const EARLY_SCRIPT: &str = include_str!("js/early.js");
+
 /// The whole HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
@@ -20,6 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <script inner_html=EARLY_SCRIPT></script>
                 <AutoReload options=options.clone()/>
                 // The build's names carry a content hash (cargo-leptos `hash-files`), so the
                 // browser may keep these files until the next release.

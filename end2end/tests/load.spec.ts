@@ -139,3 +139,34 @@ for (const [role, s] of Object.entries(SCREENS)) {
     await context.close();
   });
 }
+
+test('a form submitted before the app has started is held, then sent with what was typed', async ({ browser }) => {
+  // No service worker, and the WASM held back until the test lets it through.
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
+  await context.route('**/*.wasm', async (route) => { await gate; await route.continue(); });
+  const page = await context.newPage();
+  await useEnglish(page);
+  await page.goto('/login');
+  await page.locator('input[name=username]').fill('desk');
+  await page.locator('input[name=password]').fill('demo');
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL('**/desk');
+
+  await page.goto('/account', { waitUntil: 'domcontentloaded' });
+  const current = page.locator('input[autocomplete=current-password]');
+  await current.fill('not-my-password');
+  await page.locator('input[autocomplete=new-password]').fill('a-new-password-9');
+  await page.locator('form.panel button[type=submit]').click();
+  await expect(page.locator('form[aria-busy=true]')).toHaveCount(1);
+  expect(page.url(), 'nothing went into the address').not.toContain('?');
+  await expect(current).toHaveValue('not-my-password');
+
+  release();
+  await waitForHydration(page);
+  // The held form went out with the typed values: the new password passed its checks and
+  // the server refused the wrong current one (lost values would fail on the new one).
+  await expect(page.locator('[role=alert][data-code=invalid]')).toContainText('current_password');
+  await context.close();
+});

@@ -14,11 +14,14 @@ pub mod sync_health;
 
 use crate::domain::Role;
 
+/// A screen the service worker keeps for offline use, and the roles its guard lets in.
+pub type OfflinePage = (&'static str, fn(Role) -> bool);
+
 /// The screens the service worker keeps for `role` so they open offline, even those the
 /// person has not opened yet; screens the role may not open are left out (their pages
 /// would only be refusals).
 pub fn offline_pages(role: Role) -> Vec<&'static str> {
-    let home: (&'static str, fn(Role) -> bool) = (role.home_path(), |_| true);
+    let home: OfflinePage = (role.home_path(), |_| true);
     std::iter::once(&home)
         .chain(cases::OFFLINE_PAGES.iter())
         .chain(ledger::OFFLINE_PAGES.iter())

@@ -27,7 +27,7 @@ use leptos::task::spawn_local;
 
 /// The case pages the service worker keeps, so they open offline, each with the roles
 /// its guard lets in.
-pub const OFFLINE_PAGES: [(&str, fn(Role) -> bool); 6] = [
+pub const OFFLINE_PAGES: [super::OfflinePage; 6] = [
     ("/cases", may_use_cases),
     ("/cases/new", may_use_cases),
     ("/cases/view", may_use_cases),

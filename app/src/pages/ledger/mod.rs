@@ -27,13 +27,12 @@ pub(crate) use crate::components::ready::WhenReady;
 use crate::device;
 use crate::domain::ledger::keeps_ledger;
 use crate::domain::records::Record;
-use crate::domain::Role;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 
 /// The ledger pages the service worker keeps, so they open offline, each with the roles
 /// its guard lets in.
-pub const OFFLINE_PAGES: [(&str, fn(Role) -> bool); 10] = [
+pub const OFFLINE_PAGES: [super::OfflinePage; 10] = [
     ("/ledger", keeps_ledger),
     ("/ledger/visitors", keeps_ledger),
     ("/ledger/calls", keeps_ledger),

@@ -25,7 +25,7 @@ use leptos::prelude::*;
 
 /// The patrol pages the service worker keeps, so they open offline, each with the roles
 /// its guard lets in.
-pub const OFFLINE_PAGES: [(&str, fn(Role) -> bool); 6] = [
+pub const OFFLINE_PAGES: [super::OfflinePage; 6] = [
     ("/patrols", inspects),
     ("/patrols/run", Role::is_staff),
     ("/patrols/findings", Role::is_staff),
