@@ -27,20 +27,23 @@ async function readyForOffline(page: Page, pages: number) {
   await expect.poll(() => keptPages(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(pages);
 }
 
+/** Fills and sends the sign-in form on whatever state the page is in (no waiting for the app). */
+async function fillSignIn(page: Page, username: string, password: string) {
+  if (!new URL(page.url()).pathname.startsWith('/login')) await page.goto('/login');
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('button[type=submit]').click();
+}
+
 test('signing in works before the app script has loaded (no JavaScript at all)', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await useEnglish(page);
-  await page.goto('/login');
-  await page.locator('input[name=username]').fill('desk');
-  await page.locator('input[name=password]').fill('wrong');
-  await page.locator('button[type=submit]').click();
+  await fillSignIn(page, 'desk', 'wrong');
   await page.waitForURL('**/login?failed=bad_credentials');
   await expect(page.getByRole('alert')).toHaveText(/Wrong username or password/);
 
-  await page.locator('input[name=username]').fill('desk');
-  await page.locator('input[name=password]').fill('demo');
-  await page.locator('button[type=submit]').click();
+  await fillSignIn(page, 'desk', 'demo');
   await page.waitForURL('**/desk');
   await expect(page.getByTestId('home-title')).toHaveText('Front desk');
   await context.close();
@@ -150,10 +153,7 @@ test('a form submitted before the app has started is held, then sent with what w
   await context.route('**/*.wasm', async (route) => { await gate; await route.continue(); });
   const page = await context.newPage();
   await useEnglish(page);
-  await page.goto('/login');
-  await page.locator('input[name=username]').fill('desk');
-  await page.locator('input[name=password]').fill('demo');
-  await page.locator('button[type=submit]').click();
+  await fillSignIn(page, 'desk', 'demo');
   await page.waitForURL('**/desk');
 
   await page.goto('/account', { waitUntil: 'domcontentloaded' });
