@@ -97,15 +97,12 @@ pub fn forget_pages_of_others(user_id: &str) {
     let Some(store) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
         return;
     };
-    match store.get_item(KEY).ok().flatten() {
-        Some(owner) if owner == user_id => {}
-        Some(_) => {
+    let owner = store.get_item(KEY).ok().flatten();
+    if owner.as_deref() != Some(user_id) {
+        if owner.is_some() {
             forget_cached_pages();
-            let _ = store.set_item(KEY, user_id);
         }
-        None => {
-            let _ = store.set_item(KEY, user_id);
-        }
+        let _ = store.set_item(KEY, user_id);
     }
 }
 

@@ -12,7 +12,8 @@ use leptos::prelude::*;
 #[server(prefix = "/api/fn", endpoint = "sign_in")]
 pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, AppError> {
     use crate::ssr::{auth, caller::set_status, store_ctx};
-    let plain_form = use_context::<http::request::Parts>().is_some_and(|p| {
+    let parts = use_context::<http::request::Parts>();
+    let plain_form = parts.as_ref().is_some_and(|p| {
         p.headers
             .get(http::header::ACCEPT)
             .and_then(|v| v.to_str().ok())
@@ -20,8 +21,8 @@ pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, 
     });
     let r = async {
         let store = store_ctx()?;
-        let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
-        let ip = crate::ssr::caller::client_ip(&parts);
+        let parts = parts.as_ref().ok_or(AppError::Internal)?;
+        let ip = crate::ssr::caller::client_ip(parts);
         let ua = parts
             .headers
             .get(http::header::USER_AGENT)

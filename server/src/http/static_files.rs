@@ -18,6 +18,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use std::sync::Arc;
 use tower_http::services::ServeDir;
 
 /// A year: the longest lifetime browsers honour.
@@ -39,8 +40,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(not_found);
+    let worker = render_service_worker(state);
     Router::new()
-        .route("/sw.js", get(service_worker))
+        .route("/sw.js", get(move || async move { service_worker(worker) }))
         .nest_service(
             &format!("/{pkg_dir}"),
             Router::new()
@@ -89,15 +91,16 @@ fn finish_headers(res: &mut Response, policy: &'static str) {
     }
 }
 
-/// The service worker with this build's assets and version filled in. Never cached by
-/// HTTP: the browser checks it on every navigation, which is how a release is noticed.
-async fn service_worker(State(state): State<AppState>) -> impl IntoResponse {
-    let site = state.leptos_options.site_root.to_string();
-    let template = match tokio::fs::read_to_string(format!("{site}/sw.js")).await {
+/// The service worker with this build's assets and version filled in, made once when the
+/// router is built (the browser asks for it on every navigation); `None` when the site has
+/// no template.
+fn render_service_worker(state: &AppState) -> Option<Arc<str>> {
+    let path = format!("{}/sw.js", state.leptos_options.site_root);
+    let template = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
-            tracing::error!(error = %e, "the service worker's template is missing from the site");
-            return StatusCode::NOT_FOUND.into_response();
+            tracing::error!(error = %e, %path, "the service worker's template is missing from the site");
+            return None;
         }
     };
     let assets = &state.assets;
@@ -105,12 +108,21 @@ async fn service_worker(State(state): State<AppState>) -> impl IntoResponse {
     let body = template
         .replace("'__PROPDESK_VERSION__'", &format!("'{}'", assets.version))
         .replace("'__PROPDESK_ASSETS__'", &list);
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, REVALIDATE),
-        ],
-        body,
-    )
-        .into_response()
+    Some(body.into())
+}
+
+/// Never cached by HTTP: the browser checks it on every navigation, which is how a
+/// release is noticed.
+fn service_worker(body: Option<Arc<str>>) -> Response {
+    match body {
+        Some(body) => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, REVALIDATE),
+            ],
+            body.to_string(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
